@@ -1,0 +1,82 @@
+package io.jobline.config;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One configuration key: its property name, the environment variable that sets it, a default,
+ * a description for the reference, and a parser that explains what is wrong with a bad value.
+ */
+public record ConfigKey<T>(String name, T defaultValue, String description, Function<String, T> parser) {
+
+    /** {@code jobline.topic.commands} is set by {@code JOBLINE_TOPIC_COMMANDS}. */
+    public String envName() {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    T parse(String raw) {
+        try {
+            return parser.apply(raw.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigException(name, raw, e.getMessage());
+        }
+    }
+
+    static Function<String, Integer> intAtLeast(int min) {
+        return raw -> {
+            int value = Integer.parseInt(raw);
+            if (value < min) {
+                throw new IllegalArgumentException("must be at least " + min);
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Long> longAtLeast(long min) {
+        return raw -> {
+            long value = Long.parseLong(raw);
+            if (value < min) {
+                throw new IllegalArgumentException("must be at least " + min);
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Double> doubleWithin(double min, double max) {
+        return raw -> {
+            double value = Double.parseDouble(raw);
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Boolean> bool() {
+        return raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
+    static Function<String, String> nonEmpty() {
+        return raw -> {
+            if (raw.isEmpty()) {
+                throw new IllegalArgumentException("must not be empty");
+            }
+            return raw;
+        };
+    }
+
+    static Function<String, String> oneOf(String... allowed) {
+        return raw -> {
+            for (String option : allowed) {
+                if (option.equals(raw)) {
+                    return raw;
+                }
+            }
+            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+        };
+    }
+}

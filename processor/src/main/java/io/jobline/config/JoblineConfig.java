@@ -1,0 +1,211 @@
+package io.jobline.config;
+
+import io.jobline.domain.EgressPolicy;
+import io.jobline.domain.LifecyclePolicy;
+import io.jobline.domain.RetryPolicy;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * All of jobline's configuration, read once at start-up and checked there: every key is a
+ * constant below with its default and description. Values come from, in rising precedence, the
+ * defaults, an optional properties file, {@code JOBLINE_*} environment variables, and explicit
+ * overrides (command-line flags). Keys under {@code kafka.} (or {@code JOBLINE_KAFKA_*}) pass
+ * through to every Kafka client, for TLS, SASL and tuning.
+ */
+public final class JoblineConfig {
+
+    public static final String KAFKA_PREFIX = "kafka.";
+    private static final String ENV_PREFIX = "JOBLINE_";
+
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = new ConfigKey<>("jobline.bootstrap.servers",
+            "localhost:9092", "Kafka bootstrap servers.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>("jobline.application.id",
+            "jobline", "Kafka Streams application id of the processor (also its consumer group).", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> COMMANDS_TOPIC = new ConfigKey<>("jobline.topic.commands",
+            "jobline.commands", "Topic of job commands, keyed by jobId.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> TIMELINE_TOPIC = new ConfigKey<>("jobline.topic.timeline",
+            "jobline.timeline", "Topic of timeline events (CloudEvents), keyed by jobId.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> REJECTIONS_TOPIC = new ConfigKey<>("jobline.topic.rejections",
+            "jobline.rejections", "Topic of rejected commands, keyed by jobId.", ConfigKey.nonEmpty());
+    public static final ConfigKey<Integer> TOPIC_PARTITIONS = new ConfigKey<>("jobline.topic.partitions",
+            12, "Partitions of the three topics when jobline creates them.", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<Integer> TOPIC_REPLICATION = new ConfigKey<>("jobline.topic.replication",
+            1, "Replication factor of the topics when jobline creates them.", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<String> PROCESSING_GUARANTEE = new ConfigKey<>("jobline.processing.guarantee",
+            "exactly_once_v2", "Kafka Streams processing guarantee.",
+            ConfigKey.oneOf("exactly_once_v2", "at_least_once"));
+    public static final ConfigKey<Integer> STREAM_THREADS = new ConfigKey<>("jobline.stream.threads",
+            1, "Stream threads of the processor (one is as fast as two on a 2-core machine).", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<String> STATE_DIR = new ConfigKey<>("jobline.state.dir",
+            System.getProperty("java.io.tmpdir") + "/jobline-state", "Directory of the local state stores.",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<Long> COMMIT_INTERVAL_MS = new ConfigKey<>("jobline.commit.interval.ms",
+            100L, "How often the processor commits (and so publishes) its transaction.", ConfigKey.longAtLeast(1));
+    public static final ConfigKey<Boolean> SEALED = new ConfigKey<>("jobline.sealed",
+            false, "Air-gap sealed mode: jobs whose declared egress is not allowlisted are failed, not scheduled.",
+            ConfigKey.bool());
+    public static final ConfigKey<String> EGRESS_ALLOW = new ConfigKey<>("jobline.egress.allow",
+            "", "Comma-separated egress allowlist for sealed mode (host:port, https://host, *.domain:port).",
+            raw -> raw);
+    public static final ConfigKey<Integer> MAX_COMMAND_BYTES = new ConfigKey<>("jobline.command.max.bytes",
+            262_144, "Largest command accepted; larger ones are rejected as too_large.", ConfigKey.intAtLeast(256));
+    public static final ConfigKey<Integer> MAX_DEPENDENCIES = new ConfigKey<>("jobline.dependencies.max",
+            LifecyclePolicy.DEFAULT_MAX_DEPENDENCIES, "Most dependencies one job may declare.", ConfigKey.intAtLeast(0));
+    public static final ConfigKey<Long> DEFAULT_LEASE_MS = new ConfigKey<>("jobline.lease.default.ms",
+            LifecyclePolicy.DEFAULT_LEASE_MS, "Lease of a started job when neither the start nor the job sets one.",
+            ConfigKey.longAtLeast(1));
+    public static final ConfigKey<Integer> RETRY_MAX_RETRIES = new ConfigKey<>("jobline.retry.max.retries",
+            RetryPolicy.DEFAULT.maxRetries(), "Default retries after a retryable failure.", ConfigKey.intAtLeast(0));
+    public static final ConfigKey<Long> RETRY_INITIAL_DELAY_MS = new ConfigKey<>("jobline.retry.initial.delay.ms",
+            RetryPolicy.DEFAULT.initialDelayMs(), "Default delay before the first retry.", ConfigKey.longAtLeast(0));
+    public static final ConfigKey<Double> RETRY_MULTIPLIER = new ConfigKey<>("jobline.retry.multiplier",
+            RetryPolicy.DEFAULT.multiplier(), "Default backoff multiplier.", ConfigKey.doubleWithin(1.0, 1000.0));
+    public static final ConfigKey<Long> RETRY_MAX_DELAY_MS = new ConfigKey<>("jobline.retry.max.delay.ms",
+            RetryPolicy.DEFAULT.maxDelayMs(), "Default cap of a retry delay.", ConfigKey.longAtLeast(0));
+    public static final ConfigKey<Double> RETRY_JITTER = new ConfigKey<>("jobline.retry.jitter",
+            RetryPolicy.DEFAULT.jitter(), "Default jitter, as a fraction of the delay.", ConfigKey.doubleWithin(0.0, 1.0));
+    public static final ConfigKey<Long> TIMER_INTERVAL_MS = new ConfigKey<>("jobline.timer.interval.ms",
+            250L, "How often the processor looks for due timers (wall clock).", ConfigKey.longAtLeast(1));
+    public static final ConfigKey<Integer> TIMER_BATCH = new ConfigKey<>("jobline.timer.batch",
+            10_000, "Most timers fired in one look, to keep a transaction bounded.", ConfigKey.intAtLeast(1));
+
+    public static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, COMMANDS_TOPIC,
+            TIMELINE_TOPIC, REJECTIONS_TOPIC, TOPIC_PARTITIONS, TOPIC_REPLICATION, PROCESSING_GUARANTEE,
+            STREAM_THREADS, STATE_DIR, COMMIT_INTERVAL_MS, SEALED, EGRESS_ALLOW, MAX_COMMAND_BYTES, MAX_DEPENDENCIES,
+            DEFAULT_LEASE_MS, RETRY_MAX_RETRIES, RETRY_INITIAL_DELAY_MS, RETRY_MULTIPLIER, RETRY_MAX_DELAY_MS,
+            RETRY_JITTER, TIMER_INTERVAL_MS, TIMER_BATCH);
+
+    private final Map<String, Object> values;
+    private final Map<String, String> kafka;
+
+    private JoblineConfig(Map<String, Object> values, Map<String, String> kafka) {
+        this.values = values;
+        this.kafka = kafka;
+    }
+
+    public static JoblineConfig defaults() {
+        return of(Map.of());
+    }
+
+    /** Configuration from explicit {@code key=value} settings only (tests, embedded use). */
+    public static JoblineConfig of(Map<String, String> settings) {
+        return load(null, Map.of(), settings);
+    }
+
+    /**
+     * Loads and validates. {@code file} may be null; {@code env} is usually {@link System#getenv()}.
+     *
+     * @throws ConfigException naming the first key that is unknown or has a bad value
+     */
+    public static JoblineConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        if (file != null) {
+            raw.putAll(readFile(file));
+        }
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX + "KAFKA_")) {
+                raw.put(KAFKA_PREFIX + name.substring((ENV_PREFIX + "KAFKA_").length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.'), value);
+            } else if (name.startsWith(ENV_PREFIX)) {
+                String key = keyForEnv(name);
+                if (key != null) {
+                    raw.put(key, value);
+                }
+            }
+        });
+        raw.putAll(overrides);
+
+        Map<String, ConfigKey<?>> known = new HashMap<>();
+        KEYS.forEach(key -> known.put(key.name(), key));
+        Map<String, Object> values = new HashMap<>();
+        Map<String, String> kafka = new TreeMap<>();
+        raw.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PREFIX)) {
+                kafka.put(name.substring(KAFKA_PREFIX.length()), value);
+            } else if (known.containsKey(name)) {
+                values.put(name, known.get(name).parse(value));
+            } else if (name.startsWith("jobline.")) {
+                throw new ConfigException(name, value, "unknown key (see `jobline run --help` for the reference)");
+            }
+        });
+        for (ConfigKey<?> key : KEYS) {
+            values.putIfAbsent(key.name(), key.defaultValue());
+        }
+        return new JoblineConfig(Map.copyOf(values), Map.copyOf(kafka));
+    }
+
+    /**
+     * The environment may hold JOBLINE_* variables that are not configuration (JOBLINE_TEST_DB_URL,
+     * the launcher's own); only those that name a key are read.
+     */
+    private static String keyForEnv(String envName) {
+        for (ConfigKey<?> key : KEYS) {
+            if (key.envName().equals(envName)) {
+                return key.name();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("--config", file.toString(), "cannot read the file: " + e.getMessage());
+        }
+        Map<String, String> raw = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().sorted().forEach(name -> raw.put(name, properties.getProperty(name)));
+        return raw;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        return (T) values.get(key.name());
+    }
+
+    /** Kafka client properties passed through, without the {@code kafka.} prefix. */
+    public Map<String, String> kafkaProperties() {
+        return kafka;
+    }
+
+    public JoblineConfig with(Map<String, String> overrides) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        values.forEach((name, value) -> raw.put(name, String.valueOf(value)));
+        kafka.forEach((name, value) -> raw.put(KAFKA_PREFIX + name, value));
+        raw.putAll(overrides);
+        return load(null, Map.of(), raw);
+    }
+
+    public RetryPolicy defaultRetry() {
+        try {
+            return new RetryPolicy(get(RETRY_MAX_RETRIES), get(RETRY_INITIAL_DELAY_MS), get(RETRY_MULTIPLIER),
+                    get(RETRY_MAX_DELAY_MS), get(RETRY_JITTER));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("jobline.retry.*", e.getMessage());
+        }
+    }
+
+    public EgressPolicy egressPolicy() {
+        List<String> allow = Arrays.stream(get(EGRESS_ALLOW).split(","))
+                .map(String::trim)
+                .filter(entry -> !entry.isEmpty())
+                .toList();
+        return new EgressPolicy(get(SEALED), allow);
+    }
+
+    public LifecyclePolicy lifecyclePolicy() {
+        return new LifecyclePolicy(egressPolicy(), defaultRetry(), get(DEFAULT_LEASE_MS), get(MAX_DEPENDENCIES));
+    }
+}

@@ -1,0 +1,109 @@
+package io.jobline.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * Sealed-mode admission (the air gap). When sealed, a job whose declared egress is not entirely
+ * covered by the allowlist is never scheduled.
+ *
+ * <p>Entries are compared as {@code host:port}: {@code https://host} means {@code host:443},
+ * {@code http://host} means {@code host:80}, a path is ignored, hosts are case-insensitive. An
+ * allowlist entry {@code *.example.com:443} covers every subdomain of example.com on port 443.
+ */
+public final class EgressPolicy {
+
+    public static final EgressPolicy OPEN = new EgressPolicy(false, List.of());
+
+    private final boolean sealed;
+    private final List<String> allowlist;
+    private final Admission admission;
+
+    public EgressPolicy(boolean sealed, List<String> allowlist) {
+        TreeSet<String> normalized = new TreeSet<>();
+        for (String entry : allowlist) {
+            normalized.add(normalize(entry));
+        }
+        this.sealed = sealed;
+        this.allowlist = List.copyOf(normalized);
+        this.admission = sealed ? new Admission(true, digest(this.allowlist)) : Admission.OPEN;
+    }
+
+    public boolean sealed() {
+        return sealed;
+    }
+
+    /** The normalized, sorted allowlist. */
+    public List<String> allowlist() {
+        return allowlist;
+    }
+
+    /** The policy as recorded on every job admitted under it. */
+    public Admission admission() {
+        return admission;
+    }
+
+    /** The declared egress entries this policy does not allow; empty when the job is admitted. */
+    public List<String> blocked(List<String> egress) {
+        if (!sealed || egress == null || egress.isEmpty()) {
+            return List.of();
+        }
+        List<String> blocked = new ArrayList<>();
+        for (String entry : egress) {
+            if (!covered(normalize(entry))) {
+                blocked.add(entry);
+            }
+        }
+        return blocked;
+    }
+
+    private boolean covered(String target) {
+        for (String allowed : allowlist) {
+            if (allowed.equals(target)) {
+                return true;
+            }
+            if (allowed.startsWith("*.")) {
+                String suffix = allowed.substring(1); // ".example.com:443"
+                if (target.endsWith(suffix) && target.length() > suffix.length()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code https://Host/x} → {@code host:443}; {@code host:port} stays as it is, lower-cased. */
+    static String normalize(String entry) {
+        String value = entry.trim().toLowerCase(Locale.ROOT);
+        String defaultPort = null;
+        if (value.startsWith("https://")) {
+            value = value.substring("https://".length());
+            defaultPort = "443";
+        } else if (value.startsWith("http://")) {
+            value = value.substring("http://".length());
+            defaultPort = "80";
+        }
+        int slash = value.indexOf('/');
+        if (slash >= 0) {
+            value = value.substring(0, slash);
+        }
+        boolean hasPort = value.lastIndexOf(':') > value.lastIndexOf(']');
+        return hasPort || defaultPort == null ? value : value + ":" + defaultPort;
+    }
+
+    private static String digest(List<String> normalizedAllowlist) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            byte[] hash = sha256.digest(String.join("\n", normalizedAllowlist).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.jobline.wire;
+
+import io.jobline.domain.Command;
+import io.jobline.domain.CommandType;
+import io.jobline.domain.Decision;
+import io.jobline.domain.LifecycleEngine;
+import io.jobline.domain.Outcome;
+import io.jobline.domain.Rejection;
+import io.jobline.domain.RejectionReason;
+import io.jobline.domain.TimelineEvent;
+import java.util.Arrays;
+
+/**
+ * One record of the commands topic, from bytes to bytes: size check, read and validate, run the
+ * engine, render every event, rejection and recorded command. The live processor and the offline
+ * replay both go through here, which is what makes their outputs byte-identical.
+ */
+public final class CommandHandler {
+
+    /** Where the rendered outputs of one record go; each carries the triggering record's timestamp. */
+    public interface Output {
+        void event(TimelineEvent event, byte[] value);
+
+        void rejection(String key, RejectionRecord rejection, byte[] value);
+
+        void command(Command command, byte[] value);
+    }
+
+    /** What became of the record, for metrics: the command type (null when unreadable) and outcome. */
+    public record Handled(CommandType type, Outcome outcome) {}
+
+    private final LifecycleEngine engine;
+    private final int maxCommandBytes;
+
+    public CommandHandler(LifecycleEngine engine, int maxCommandBytes) {
+        this.engine = engine;
+        this.maxCommandBytes = maxCommandBytes;
+    }
+
+    public Handled handle(String key, byte[] value, long timestamp, Output out) {
+        if (value != null && value.length > maxCommandBytes) {
+            reject(out, new RejectionRecord(RejectionReason.TOO_LARGE,
+                    "the command has " + value.length + " bytes, more than the limit of " + maxCommandBytes
+                            + " (rawBase64 holds the first " + maxCommandBytes + ")",
+                    null, key, null, null, null, Arrays.copyOf(value, maxCommandBytes), value.length, timestamp));
+            return new Handled(null, Outcome.REJECTED);
+        }
+        CommandRead read = CommandCodec.read(value);
+        if (read instanceof CommandRead.Invalid invalid) {
+            CommandType type = invalid.type() == null ? null : CommandType.fromWire(invalid.type());
+            reject(out, new RejectionRecord(invalid.reason(), invalid.message(), null, invalid.jobId(),
+                    invalid.commandId(), invalid.type(), invalid.json(), invalid.json() == null ? value : null, null,
+                    timestamp));
+            return new Handled(type, Outcome.REJECTED);
+        }
+        CommandRead.Valid valid = (CommandRead.Valid) read;
+        Command command = valid.command();
+        if (!command.jobId().equals(key)) {
+            // A command on another key's partition would change a job this task does not own.
+            reject(out, new RejectionRecord(RejectionReason.SCHEMA_VIOLATION,
+                    "the record key " + (key == null ? "(null)" : "'" + key + "'") + " is not the command's jobId '"
+                            + command.jobId() + "'; produce commands keyed by jobId",
+                    null, command.jobId(), command.commandId(), command.type().wireName(), valid.json(), null, null,
+                    timestamp));
+            return new Handled(command.type(), Outcome.REJECTED);
+        }
+        Decision decision = engine.apply(command, timestamp);
+        for (TimelineEvent event : decision.events()) {
+            out.event(event, EventCodec.write(event));
+        }
+        Rejection rejection = decision.rejection();
+        if (rejection != null) {
+            reject(out, new RejectionRecord(rejection.reason(), rejection.message(), rejection.status(),
+                    command.jobId(), command.commandId(), command.type().wireName(), valid.json(), null, null,
+                    timestamp));
+        }
+        for (Command followUp : decision.followUps()) {
+            out.command(followUp, CommandCodec.write(followUp));
+        }
+        return new Handled(command.type(), decision.outcome());
+    }
+
+    private static void reject(Output out, RejectionRecord rejection) {
+        out.rejection(rejection.jobId(), rejection, RejectionCodec.write(rejection));
+    }
+}

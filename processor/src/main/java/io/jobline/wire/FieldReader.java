@@ -1,0 +1,206 @@
+package io.jobline.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the fields of one JSON object the way {@code schemas/command.schema.json} defines them,
+ * collecting every violation instead of stopping at the first, so a rejection lists them all.
+ * A test keeps this reader and the schema in agreement.
+ */
+final class FieldReader {
+
+    private final ObjectNode object;
+    private final String path;
+    private final List<String> violations;
+
+    FieldReader(ObjectNode object, String path, List<String> violations) {
+        this.object = object;
+        this.path = path;
+        this.violations = violations;
+    }
+
+    List<String> violations() {
+        return violations;
+    }
+
+    /** Reports every field not in {@code allowed}; the schema is strict so typos do not pass. */
+    void rejectUnknown(Set<String> allowed) {
+        Iterator<String> names = object.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                violations.add(path + name + ": is not a known field");
+            }
+        }
+    }
+
+    String requiredText(String name, int maxLength) {
+        return text(name, true, maxLength, null);
+    }
+
+    String optionalText(String name, int maxLength) {
+        return text(name, false, maxLength, null);
+    }
+
+    String requiredText(String name, int maxLength, Pattern pattern) {
+        return text(name, true, maxLength, pattern);
+    }
+
+    String optionalText(String name, int maxLength, Pattern pattern) {
+        return text(name, false, maxLength, pattern);
+    }
+
+    private String text(String name, boolean required, int maxLength, Pattern pattern) {
+        JsonNode node = present(name, required);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            return violation(name, "must be a string");
+        }
+        String value = node.textValue();
+        if (value.isEmpty() || value.length() > maxLength) {
+            return violation(name, "must be 1 to " + maxLength + " characters long");
+        }
+        if (pattern != null && !pattern.matcher(value).matches()) {
+            return violation(name, "must match " + pattern.pattern());
+        }
+        return value;
+    }
+
+    Long requiredLong(String name, long min, long max) {
+        return integer(name, true, min, max);
+    }
+
+    Long optionalLong(String name, long min, long max) {
+        return integer(name, false, min, max);
+    }
+
+    private Long integer(String name, boolean required, long min, long max) {
+        JsonNode node = present(name, required);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isIntegralNumber() && !(node.isNumber() && isWhole(node))) {
+            return violation(name, "must be an integer");
+        }
+        if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+            return violation(name, "must be between " + min + " and " + max);
+        }
+        return node.longValue();
+    }
+
+    private static boolean isWhole(JsonNode node) {
+        // JSON Schema counts 2.0 as an integer.
+        return node.decimalValue().stripTrailingZeros().scale() <= 0;
+    }
+
+    Double optionalNumber(String name, double min, double max) {
+        JsonNode node = present(name, false);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            return violation(name, "must be a number");
+        }
+        double value = node.doubleValue();
+        if (value < min || value > max) {
+            return violation(name, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    Boolean optionalBoolean(String name) {
+        JsonNode node = present(name, false);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            return violation(name, "must be true or false");
+        }
+        return node.booleanValue();
+    }
+
+    ObjectNode requiredObject(String name) {
+        return object(name, true);
+    }
+
+    ObjectNode optionalObject(String name) {
+        return object(name, false);
+    }
+
+    private ObjectNode object(String name, boolean required) {
+        JsonNode node = present(name, required);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isObject()) {
+            return violation(name, "must be an object");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** A reader for the object in field {@code name}, reporting under its path. */
+    FieldReader nested(ObjectNode child, String name) {
+        return new FieldReader(child, path + name + ".", violations);
+    }
+
+    List<String> optionalTextArray(String name, int maxLength, Pattern pattern) {
+        JsonNode node = present(name, false);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isArray()) {
+            return violation(name, "must be an array of strings");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            String itemPath = name + "[" + i + "]";
+            if (!item.isTextual() || item.textValue().isEmpty() || item.textValue().length() > maxLength) {
+                violation(itemPath, "must be a string of 1 to " + maxLength + " characters");
+            } else if (pattern != null && !pattern.matcher(item.textValue()).matches()) {
+                violation(itemPath, "must match " + pattern.pattern());
+            } else {
+                values.add(item.textValue());
+            }
+        }
+        return values;
+    }
+
+    /** A string that must be one of {@code allowed}. */
+    String requiredEnum(String name, Set<String> allowed) {
+        JsonNode node = present(name, true);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isTextual() || !allowed.contains(node.textValue())) {
+            return violation(name, "must be one of " + allowed);
+        }
+        return node.textValue();
+    }
+
+    private JsonNode present(String name, boolean required) {
+        JsonNode node = object.get(name);
+        if (node == null || node.isNull()) {
+            if (required) {
+                violations.add(path + name + ": is required");
+            } else if (node != null) {
+                violations.add(path + name + ": must not be null (leave it out instead)");
+            }
+            return null;
+        }
+        return node;
+    }
+
+    private <T> T violation(String name, String problem) {
+        violations.add(path + name + ": " + problem);
+        return null;
+    }
+}

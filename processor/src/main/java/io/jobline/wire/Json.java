@@ -1,0 +1,78 @@
+package io.jobline.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one Jackson configuration of jobline. Every message is written field by field with a
+ * {@link JsonGenerator}, so the bytes depend only on the values: the live timeline and an offline
+ * replay come out identical.
+ */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private Json() {}
+
+    /** Something that writes one JSON value. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
+    /** Runs {@code writer} into a fresh byte array. */
+    public static byte[] bytes(Writer writer) {
+        try (ByteArrayBuilder buffer = new ByteArrayBuilder(512);
+                JsonGenerator generator = MAPPER.getFactory().createGenerator(buffer)) {
+            writer.write(generator);
+            generator.flush();
+            return buffer.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+    }
+
+    /** Compact text of a tree, used to carry payloads and results through the domain unchanged. */
+    public static String compact(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void writeStringOrNull(JsonGenerator generator, String field, String value) throws IOException {
+        if (value == null) {
+            generator.writeNullField(field);
+        } else {
+            generator.writeStringField(field, value);
+        }
+    }
+
+    public static void writeNumberOrNull(JsonGenerator generator, String field, Long value) throws IOException {
+        if (value == null) {
+            generator.writeNullField(field);
+        } else {
+            generator.writeNumberField(field, value);
+        }
+    }
+
+    public static void writeTimeOrNull(JsonGenerator generator, String field, Long epochMillis) throws IOException {
+        if (epochMillis == null) {
+            generator.writeNullField(field);
+        } else {
+            generator.writeStringField(field, Timestamps.format(epochMillis));
+        }
+    }
+}

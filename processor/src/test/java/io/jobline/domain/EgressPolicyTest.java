@@ -1,0 +1,42 @@
+package io.jobline.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EgressPolicyTest {
+
+    private final EgressPolicy sealed =
+            new EgressPolicy(true, List.of("https://api.internal", "db.internal:5432", "*.mirror.local:443"));
+
+    @Test
+    void shouldAdmitEverythingWhenNotSealed() {
+        assertThat(EgressPolicy.OPEN.blocked(List.of("https://example.com"))).isEmpty();
+        assertThat(EgressPolicy.OPEN.admission()).isEqualTo(Admission.OPEN);
+    }
+
+    @Test
+    void shouldCompareEntriesAsHostAndPort() {
+        assertThat(sealed.blocked(List.of("api.internal:443", "HTTPS://API.internal/v1", "db.internal:5432"))).isEmpty();
+        assertThat(sealed.blocked(List.of("http://api.internal"))).containsExactly("http://api.internal");
+    }
+
+    @Test
+    void shouldMatchWildcardSubdomainsButNotTheBareDomain() {
+        assertThat(sealed.blocked(List.of("https://pypi.mirror.local"))).isEmpty();
+        assertThat(sealed.blocked(List.of("mirror.local:443"))).containsExactly("mirror.local:443");
+    }
+
+    @Test
+    void shouldListOnlyTheEntriesThatAreNotCovered() {
+        assertThat(sealed.blocked(List.of("db.internal:5432", "https://github.com"))).containsExactly("https://github.com");
+    }
+
+    @Test
+    void shouldDigestTheNormalizedAllowlistIndependentlyOfOrderAndSpelling() {
+        EgressPolicy same = new EgressPolicy(true, List.of("*.mirror.local:443", "DB.internal:5432", "api.internal:443"));
+        assertThat(same.admission()).isEqualTo(sealed.admission());
+        assertThat(sealed.admission().allowlistDigest()).matches("sha256:[0-9a-f]{64}");
+    }
+}

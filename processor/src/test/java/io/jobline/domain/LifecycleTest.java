@@ -1,0 +1,339 @@
+package io.jobline.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobline.testing.JobCommands;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The state machine through the engine, with stores in memory: no Kafka. */
+class LifecycleTest {
+
+    private static final long T0 = 1_764_000_000_000L;
+
+    private final JobCommands commands = new JobCommands();
+    private final List<String> armed = new ArrayList<>();
+    private MemoryStores stores;
+    private LifecycleEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        useEngine(LifecyclePolicy.DEFAULT);
+    }
+
+    private void useEngine(LifecyclePolicy policy) {
+        stores = new MemoryStores();
+        LifecycleEngine.TimerSchedule recording = new LifecycleEngine.TimerSchedule() {
+            @Override
+            public void arm(String jobId, TimerKind kind, long due) {
+                armed.add("+" + jobId + "/" + kind.wireName() + "@" + due);
+            }
+
+            @Override
+            public void disarm(String jobId, TimerKind kind, long due) {
+                armed.add("-" + jobId + "/" + kind.wireName() + "@" + due);
+            }
+        };
+        engine = new LifecycleEngine(new Lifecycle(policy), stores, stores, recording);
+    }
+
+    private Decision apply(Command command, long t) {
+        return engine.apply(command, t);
+    }
+
+    private Job job(String id) {
+        return stores.get(id);
+    }
+
+    private void running(String id, String lease) {
+        apply(commands.create(id), T0);
+        apply(commands.start(id, lease), T0 + 1);
+    }
+
+    @Test
+    void shouldCreateThenScheduleAnAdmissibleJobWithSequenceOneAndTwo() {
+        Decision d = apply(commands.create("a"), T0);
+        assertThat(d.events()).extracting(TimelineEvent::type).containsExactly(EventType.CREATED, EventType.SCHEDULED);
+        assertThat(d.events().get(0).sequence()).isEqualTo(1);
+        assertThat(d.events().get(0).job().status()).isEqualTo(JobStatus.PENDING);
+        assertThat(d.events().get(0).from()).isNull();
+        assertThat(d.events().get(1).sequence()).isEqualTo(2);
+        assertThat(job("a").status()).isEqualTo(JobStatus.SCHEDULED);
+        assertThat(job("a").tenant()).isEqualTo(Lifecycle.DEFAULT_TENANT);
+    }
+
+    @Test
+    void shouldStartWithALeaseAndArmItsTimer() {
+        running("a", "L1");
+        Job a = job("a");
+        assertThat(a.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(a.attempt()).isEqualTo(1);
+        assertThat(a.lease()).isEqualTo(new Lease("worker-1", "L1", 10_000, T0 + 1 + 10_000));
+        assertThat(armed).containsExactly("+a/lease@" + (T0 + 10_001));
+    }
+
+    @Test
+    void shouldRejectStartOfCompletedJobAndChangeNothing() {
+        running("a", "L1");
+        apply(commands.complete("a", "L1"), T0 + 2);
+        Job completed = job("a");
+        Decision d = apply(commands.start("a", "L2"), T0 + 3);
+        assertThat(d.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(d.rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+        assertThat(d.rejection().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(d.events()).isEmpty();
+        assertThat(job("a")).isSameAs(completed);
+    }
+
+    @Test
+    void shouldKeepTheResultAndCompletionTimeOfACompletedJob() {
+        running("a", "L1");
+        Decision d = apply(commands.complete("a", "L1"), T0 + 50);
+        assertThat(d.events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.COMPLETED);
+            assertThat(e.time()).isEqualTo(T0 + 50);
+            assertThat(e.job().completedAt()).isEqualTo(T0 + 50);
+            assertThat(e.job().result().json()).isEqualTo("{\"rows\":42}");
+            assertThat(e.job().lease()).isNull();
+        });
+        assertThat(d.notifyDependents()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void shouldRejectAHeartbeatOrCompleteUnderAnotherLease() {
+        running("a", "L1");
+        assertThat(apply(commands.heartbeat("a", "other"), T0 + 2).rejection().reason())
+                .isEqualTo(RejectionReason.LEASE_MISMATCH);
+        assertThat(apply(commands.complete("a", "other"), T0 + 2).rejection().reason())
+                .isEqualTo(RejectionReason.LEASE_MISMATCH);
+        assertThat(job("a").status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void shouldExtendTheLeaseOnHeartbeatWithoutAnEvent() {
+        running("a", "L1");
+        armed.clear();
+        Decision d = apply(commands.heartbeat("a", "L1"), T0 + 5_000);
+        assertThat(d.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(d.events()).isEmpty();
+        assertThat(job("a").lease().expiresAt()).isEqualTo(T0 + 15_000);
+        assertThat(armed).containsExactly("-a/lease@" + (T0 + 10_001), "+a/lease@" + (T0 + 15_000));
+    }
+
+    @Test
+    void shouldFailALeaseThatExpiresAndRetryIt() {
+        running("a", "L1");
+        long due = job("a").lease().expiresAt();
+        assertThat(apply(Command.TimerFire.of("a", TimerKind.LEASE, due), due - 1).outcome()).isEqualTo(Outcome.IGNORED);
+        Decision d = apply(Command.TimerFire.of("a", TimerKind.LEASE, due), due);
+        assertThat(d.events()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.FAILED);
+            assertThat(e.job().error().code()).isEqualTo(JobError.LEASE_EXPIRED);
+            assertThat(e.job().retryAt()).isNotNull();
+        });
+    }
+
+    @Test
+    void shouldIgnoreAFireOfALeaseThatAHeartbeatHasExtended() {
+        running("a", "L1");
+        long firstDue = job("a").lease().expiresAt();
+        apply(commands.heartbeat("a", "L1"), T0 + 9_000);
+        assertThat(apply(Command.TimerFire.of("a", TimerKind.LEASE, firstDue), firstDue).outcome())
+                .isEqualTo(Outcome.IGNORED);
+        assertThat(job("a").status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void shouldRetryExactlyMaxRetriesTimesAndFailTerminallyOnTheNext() {
+        apply(commands.create("a"), T0);
+        long t = T0;
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            String lease = "L" + attempt;
+            apply(commands.start("a", lease), ++t);
+            Decision failed = apply(commands.fail("a", lease), ++t);
+            assertThat(job("a").failures()).isEqualTo(attempt);
+            if (attempt <= 3) {
+                long retryAt = job("a").retryAt();
+                assertThat(retryAt).isEqualTo(t + JobCommands.FAST_RETRY.over(RetryPolicy.DEFAULT).delayMs("a", attempt));
+                assertThat(failed.notifyDependents()).isNull();
+                t = retryAt;
+                Decision retried = apply(Command.TimerFire.of("a", TimerKind.RETRY, retryAt), t);
+                assertThat(retried.events()).singleElement()
+                        .satisfies(e -> assertThat(e.reason()).isEqualTo(Lifecycle.REASON_RETRY));
+            } else {
+                assertThat(job("a").retryAt()).isNull();
+                assertThat(job("a").isTerminal()).isTrue();
+                assertThat(failed.notifyDependents()).isEqualTo(JobStatus.FAILED);
+            }
+        }
+    }
+
+    @Test
+    void shouldNotRetryANonRetryableError() {
+        running("a", "L1");
+        apply(commands.failPermanently("a", "L1"), T0 + 2);
+        assertThat(job("a").isTerminal()).isTrue();
+    }
+
+    @Test
+    void shouldGiveAManualRetryOneMoreAttemptOnly() {
+        running("a", "L1");
+        apply(commands.failPermanently("a", "L1"), T0 + 2);
+        Decision retried = apply(commands.retry("a"), T0 + 3);
+        assertThat(retried.events()).singleElement().satisfies(e -> {
+            assertThat(e.to()).isEqualTo(JobStatus.SCHEDULED);
+            assertThat(e.reason()).isEqualTo(Lifecycle.REASON_MANUAL_RETRY);
+        });
+        apply(commands.start("a", "L2"), T0 + 4);
+        apply(commands.fail("a", "L2"), T0 + 5);
+        assertThat(job("a").failures()).isEqualTo(2);
+        assertThat(job("a").isTerminal()).as("the failure after a manual retry is terminal").isTrue();
+    }
+
+    @Test
+    void shouldRejectAManualRetryWhileAnAutomaticOneIsPending() {
+        running("a", "L1");
+        apply(commands.fail("a", "L1"), T0 + 2);
+        assertThat(apply(commands.retry("a"), T0 + 3).rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+    }
+
+    @Test
+    void shouldCancelAFailedJobWaitingForItsRetryAndDisarmTheTimer() {
+        running("a", "L1");
+        apply(commands.fail("a", "L1"), T0 + 2);
+        long retryAt = job("a").retryAt();
+        Decision d = apply(commands.cancel("a"), T0 + 3);
+        assertThat(d.events()).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("operator request"));
+        assertThat(armed).contains("-a/retry@" + retryAt);
+        assertThat(apply(Command.TimerFire.of("a", TimerKind.RETRY, retryAt), retryAt).outcome())
+                .isEqualTo(Outcome.IGNORED);
+    }
+
+    @Test
+    void shouldTreatACommandAppliedBeforeAsANoOp() {
+        Command.Create create = commands.create("a");
+        apply(create, T0);
+        Decision again = apply(create, T0 + 1);
+        assertThat(again.outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(again.events()).isEmpty();
+        assertThat(job("a").sequence()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRejectAgainACommandThatWasRejected() {
+        Command.Start start = commands.start("missing", "L1");
+        assertThat(apply(start, T0).rejection().reason()).isEqualTo(RejectionReason.UNKNOWN_JOB);
+        assertThat(apply(start, T0).rejection().reason()).isEqualTo(RejectionReason.UNKNOWN_JOB);
+    }
+
+    @Test
+    void shouldRejectASecondCreateOfTheSameJob() {
+        apply(commands.create("a"), T0);
+        assertThat(apply(commands.create("a"), T0 + 1).rejection().reason()).isEqualTo(RejectionReason.ALREADY_EXISTS);
+    }
+
+    @Test
+    void shouldCheckExpectedSequenceBeforeTheTransition() {
+        running("a", "L1");
+        // Both a wrong sequence and an invalid transition: the sequence is reported.
+        Decision d = apply(commands.startExpecting("a", "L2", 1), T0 + 2);
+        assertThat(d.rejection().reason()).isEqualTo(RejectionReason.SEQUENCE_CONFLICT);
+        apply(commands.complete("a", "L1"), T0 + 3);
+        assertThat(job("a").sequence()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldCheckTheTransitionBeforeTheLease() {
+        apply(commands.create("a"), T0);
+        assertThat(apply(commands.heartbeat("a", "nope"), T0 + 1).rejection().reason())
+                .isEqualTo(RejectionReason.INVALID_TRANSITION);
+    }
+
+    @Test
+    void shouldHideAJobOfAnotherTenant() {
+        apply(commands.createForTenant("a", "acme"), T0);
+        Command.Cancel foreign = new Command.Cancel(
+                new CommandHeader("c-x", "a", "globex", null, null, null, null), null);
+        Decision d = apply(foreign, T0 + 1);
+        assertThat(d.rejection().reason()).isEqualTo(RejectionReason.UNKNOWN_JOB);
+        assertThat(d.rejection().status()).isNull();
+    }
+
+    @Test
+    void shouldWaitForNotBeforeAndScheduleWhenItsTimerFires() {
+        long notBefore = T0 + 60_000;
+        Decision created = apply(commands.createNotBefore("a", notBefore), T0);
+        assertThat(created.events()).extracting(TimelineEvent::type).containsExactly(EventType.CREATED);
+        assertThat(armed).containsExactly("+a/not_before@" + notBefore);
+        Decision fired = apply(Command.TimerFire.of("a", TimerKind.NOT_BEFORE, notBefore), notBefore + 3);
+        assertThat(fired.events()).extracting(TimelineEvent::type).containsExactly(EventType.SCHEDULED);
+    }
+
+    @Test
+    void shouldScheduleAtOnceWhenNotBeforeHasPassed() {
+        assertThat(apply(commands.createNotBefore("a", T0 - 1), T0).events()).hasSize(2);
+    }
+
+    @Test
+    void shouldFailAJobWithBlockedEgressInSealedMode() {
+        EgressPolicy sealed = new EgressPolicy(true, List.of("https://api.internal"));
+        useEngine(LifecyclePolicy.DEFAULT.withEgress(sealed));
+        Decision d = apply(commands.createWithEgress("a", "https://api.internal", "https://example.com"), T0);
+        assertThat(d.events()).extracting(TimelineEvent::type).containsExactly(EventType.CREATED, EventType.FAILED);
+        Job a = job("a");
+        assertThat(a.error().code()).isEqualTo(JobError.AIRGAP_EGRESS_BLOCKED);
+        assertThat(a.error().retryable()).isFalse();
+        assertThat(a.error().message()).contains("https://example.com").doesNotContain("api.internal,");
+        assertThat(a.admission()).isEqualTo(sealed.admission());
+        assertThat(a.isTerminal()).isTrue();
+
+        Decision allowed = apply(commands.createWithEgress("b", "api.internal:443"), T0);
+        assertThat(allowed.events()).extracting(TimelineEvent::type).containsExactly(EventType.CREATED, EventType.SCHEDULED);
+    }
+
+    @Test
+    void shouldWatchDependenciesAndScheduleWhenTheyComplete() {
+        Decision created = apply(commands.createDependingOn("b", "a", "a"), T0);
+        assertThat(created.events()).extracting(TimelineEvent::type).containsExactly(EventType.CREATED);
+        assertThat(job("b").awaiting()).containsExactly("a");
+        assertThat(created.followUps()).containsExactly(Command.DependencyWatch.of("a", "b"));
+
+        apply(created.followUps().get(0), T0 + 1); // the watch reaches a, which does not exist yet
+        running("a", "L1");
+        Decision completed = apply(commands.complete("a", "L1"), T0 + 2);
+        assertThat(completed.followUps()).containsExactly(Command.DependencyCompleted.of("b", "a"));
+
+        Decision ready = apply(completed.followUps().get(0), T0 + 3);
+        assertThat(ready.events()).extracting(TimelineEvent::type).containsExactly(EventType.SCHEDULED);
+    }
+
+    @Test
+    void shouldAnswerAWatchAtOnceWhenTheDependencyHasEnded() {
+        running("a", "L1");
+        apply(commands.cancel("a"), T0 + 2);
+        Decision d = apply(Command.DependencyWatch.of("a", "b"), T0 + 3);
+        assertThat(d.followUps()).containsExactly(Command.DependencyFailed.of("b", "a", JobStatus.CANCELLED));
+    }
+
+    @Test
+    void shouldCancelADependentWhoseDependencyFailed() {
+        apply(commands.createDependingOn("b", "a"), T0);
+        Decision d = apply(Command.DependencyFailed.of("b", "a", JobStatus.FAILED), T0 + 1);
+        assertThat(d.events()).singleElement().satisfies(e -> {
+            assertThat(e.to()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(e.reason()).isEqualTo(Lifecycle.REASON_UPSTREAM_FAILED);
+        });
+        assertThat(d.notifyDependents()).isEqualTo(JobStatus.CANCELLED);
+    }
+
+    @Test
+    void shouldRejectSelfDependenciesAndTooManyDependencies() {
+        assertThat(apply(commands.createDependingOn("a", "a"), T0).rejection().reason())
+                .isEqualTo(RejectionReason.SCHEMA_VIOLATION);
+        useEngine(new LifecyclePolicy(EgressPolicy.OPEN, RetryPolicy.DEFAULT, 1_000, 2));
+        assertThat(apply(commands.createDependingOn("c", "x", "y", "z"), T0).rejection().message()).contains("limit of 2");
+        assertThat(apply(commands.createDependingOn("d", "x", "y", "x"), T0).outcome()).isEqualTo(Outcome.APPLIED);
+    }
+}
