@@ -80,11 +80,31 @@ public final class JoblineConfig {
     public static final ConfigKey<Integer> TIMER_BATCH = new ConfigKey<>("jobline.timer.batch",
             10_000, "Most timers fired in one look, to keep a transaction bounded.", ConfigKey.intAtLeast(1));
 
+    public static final ConfigKey<String> DB_URL = new ConfigKey<>("jobline.db.url",
+            "jdbc:postgresql://localhost:5432/postgres", "JDBC URL of the PostgreSQL projection.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> DB_USER = new ConfigKey<>("jobline.db.user",
+            "postgres", "PostgreSQL user.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> DB_PASSWORD = new ConfigKey<>("jobline.db.password",
+            "", "PostgreSQL password (empty for trust or peer authentication).", raw -> raw);
+    public static final ConfigKey<String> DB_SCHEMA = new ConfigKey<>("jobline.db.schema",
+            "public", "PostgreSQL schema that holds jobline's tables.", ConfigKey.nonEmpty());
+    public static final ConfigKey<Integer> DB_POOL_SIZE = new ConfigKey<>("jobline.db.pool.size",
+            4, "Connections in the pool (HikariCP).", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<String> SINK_GROUP_ID = new ConfigKey<>("jobline.sink.group.id",
+            "jobline-sink", "Consumer group of the PostgreSQL sink (offsets live in PostgreSQL, not Kafka).",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<Integer> SINK_MAX_POLL_RECORDS = new ConfigKey<>("jobline.sink.max.poll.records",
+            5_000, "Most records the sink writes in one transaction.", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<Long> SINK_RETRY_BACKOFF_MAX_MS = new ConfigKey<>("jobline.sink.retry.backoff.max.ms",
+            30_000L, "Longest wait between the sink's attempts while PostgreSQL is unavailable.",
+            ConfigKey.longAtLeast(1));
+
     public static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, COMMANDS_TOPIC,
             TIMELINE_TOPIC, REJECTIONS_TOPIC, TOPIC_PARTITIONS, TOPIC_REPLICATION, PROCESSING_GUARANTEE,
             STREAM_THREADS, STATE_DIR, COMMIT_INTERVAL_MS, SEALED, EGRESS_ALLOW, MAX_COMMAND_BYTES, MAX_DEPENDENCIES,
             DEFAULT_LEASE_MS, RETRY_MAX_RETRIES, RETRY_INITIAL_DELAY_MS, RETRY_MULTIPLIER, RETRY_MAX_DELAY_MS,
-            RETRY_JITTER, TIMER_INTERVAL_MS, TIMER_BATCH);
+            RETRY_JITTER, TIMER_INTERVAL_MS, TIMER_BATCH, DB_URL, DB_USER, DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE,
+            SINK_GROUP_ID, SINK_MAX_POLL_RECORDS, SINK_RETRY_BACKOFF_MAX_MS);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;

@@ -24,6 +24,11 @@ public final class JobStateStore implements LifecycleEngine.JobStore {
         store.put(job.jobId(), JobStateCodec.encode(job));
     }
 
+    /** The store's encoding of a job (for benchmarks and tools; the store itself is the API). */
+    public static byte[] encode(Job job) {
+        return JobStateCodec.encode(job);
+    }
+
     /** Decodes a raw value read from this store by an interactive query. */
     public static Job decode(byte[] bytes) {
         return bytes == null ? null : JobStateCodec.decode(bytes);

@@ -1,0 +1,75 @@
+package io.jobline.cli;
+
+import io.jobline.bench.Benchmarks;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measures jobline on this machine. A measurement, not a test: compare the figures of one run.",
+            "",
+            "Targets:",
+            "  decision     the decision function alone, stores in memory, one thread",
+            "  handler      decision plus JSON in and out, one thread",
+            "  topology     the whole topology on Kafka's TopologyTestDriver (RocksDB, exactly-once)",
+            "  state-codec  the job-state encoding: binary against JSON",
+            "  processor    all four of the above"
+        },
+        footer = {"", "Examples:", "  jobline bench decision --commands 2000000", "  jobline bench processor --passes 3"})
+final class BenchCommand implements Callable<Integer> {
+
+    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR }
+
+    @Parameters(index = "0", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES}.",
+            converter = TargetConverter.class)
+    Target target;
+
+    @Option(names = "--commands", paramLabel = "N", description = "Commands per pass (default: ${DEFAULT-VALUE}; "
+            + "topology: a tenth of it).", defaultValue = "1000000")
+    int commands;
+
+    @Option(names = "--passes", paramLabel = "N", description = "Timed passes after the warm-up (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5")
+    int passes;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (commands < 1_000 || passes < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--commands must be >= 1000 and --passes >= 1");
+        }
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+        out.printf("jobline %s bench on %d cores, Java %s%n", JoblineCli.Version.current(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        Benchmarks benchmarks = new Benchmarks(out);
+        switch (target) {
+            case DECISION -> benchmarks.decision(commands, passes);
+            case HANDLER -> benchmarks.handler(commands, passes);
+            case TOPOLOGY -> benchmarks.topology(Math.max(1_000, commands / 10), passes);
+            case STATE_CODEC -> benchmarks.stateCodec(commands / 10, passes);
+            case PROCESSOR -> {
+                benchmarks.decision(commands, passes);
+                benchmarks.handler(commands, passes);
+                benchmarks.stateCodec(commands / 10, passes);
+                benchmarks.topology(Math.max(1_000, commands / 10), passes);
+            }
+        }
+        return 0;
+    }
+
+    /** Accepts {@code state-codec} as well as {@code STATE_CODEC}. */
+    static final class TargetConverter implements CommandLine.ITypeConverter<Target> {
+        @Override
+        public Target convert(String value) {
+            return Target.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.jobline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jobline} launcher: one executable, one subcommand per job to do. */
+@Command(
+        name = "jobline",
+        mixinStandardHelpOptions = true,
+        versionProvider = JoblineCli.Version.class,
+        description = "A Kafka-native job lifecycle processor.",
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'jobline COMMAND --help' for a command's options and examples."})
+public final class JoblineCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every subcommand wired; tests run it in-process. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new JoblineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        static String current() {
+            String version = JoblineCli.class.getPackage().getImplementationVersion();
+            return version == null ? "development" : version;
+        }
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {"jobline " + current()};
+        }
+    }
+}

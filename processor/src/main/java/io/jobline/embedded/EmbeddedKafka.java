@@ -1,0 +1,81 @@
+package io.jobline.embedded;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node KRaft broker in this JVM, from Kafka's own test kit: for `jobline dev`, the
+ * benchmarks and the integration tests. Not for production: one node, replication factor one.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+    private boolean closed;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    public static EmbeddedKafka start() {
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                            .setCombined(true)
+                            .setNumBrokerNodes(1)
+                            .setNumControllerNodes(1)
+                            .build())
+                    .setConfigProp("auto.create.topics.enable", false)
+                    .setConfigProp("group.initial.rebalance.delay.ms", 0)
+                    .setConfigProp("offsets.topic.replication.factor", 1)
+                    .setConfigProp("transaction.state.log.replication.factor", 1)
+                    .setConfigProp("transaction.state.log.min.isr", 1)
+                    .setConfigProp("num.partitions", 1)
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    public Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(props);
+    }
+
+    public void createTopics(int partitions, String... names) {
+        try (Admin admin = admin()) {
+            admin.createTopics(java.util.Arrays.stream(names)
+                            .map(name -> new NewTopic(name, partitions, (short) 1))
+                            .toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics " + List.of(names), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        // The test kit throws on a second close.
+        if (!closed) {
+            closed = true;
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the in-JVM broker failed", e);
+            }
+        }
+    }
+}

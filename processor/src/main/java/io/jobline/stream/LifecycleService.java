@@ -1,0 +1,78 @@
+package io.jobline.stream;
+
+import io.jobline.config.JoblineConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The lifecycle processor as a running Kafka Streams application: configure, start, stop. */
+public final class LifecycleService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LifecycleService.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    public LifecycleService(JoblineConfig config, MeterRegistry registry) {
+        LifecycleMetrics metrics = new LifecycleMetrics();
+        metrics.bindTo(registry);
+        this.streams = new KafkaStreams(JoblineTopology.build(TopologySettings.from(config), metrics),
+                streamsProperties(config));
+        this.streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("the lifecycle processor stopped on an unexpected error", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .SHUTDOWN_CLIENT;
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        this.streamsMetrics.bindTo(registry);
+    }
+
+    /** Kafka Streams settings from jobline's configuration; {@code kafka.*} keys override them. */
+    public static Properties streamsProperties(JoblineConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(JoblineConfig.APPLICATION_ID));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(JoblineConfig.BOOTSTRAP_SERVERS));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get(JoblineConfig.PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(JoblineConfig.STREAM_THREADS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.get(JoblineConfig.STATE_DIR));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(JoblineConfig.COMMIT_INTERVAL_MS));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(JoblineConfig.TOPIC_REPLICATION));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Without it Kafka 4.4 warns on every start; the topology has no global stores either way.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.putAll(config.kafkaProperties());
+        return props;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** For interactive queries of the job-state store. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streamsMetrics.close();
+        streams.close(Duration.ofSeconds(30));
+    }
+}
