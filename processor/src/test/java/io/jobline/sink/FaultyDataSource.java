@@ -14,17 +14,20 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A DataSource that fails where a test tells it to: a statement whose SQL contains some text, so
- * that a transaction aborts midway; or right after a commit, as if the process died there.
+ * A DataSource that fails where a test tells it to: at a statement whose SQL contains some text,
+ * so that a transaction aborts midway; or right after a commit, as if the process died there.
  */
 final class FaultyDataSource implements DataSource {
 
-    /** What a test arms: fail the next {@code times} statements containing {@code sqlPart}. */
+    /** Fails the next {@code times} statements containing {@code sqlPart}. */
     private record StatementFault(String sqlPart, AtomicInteger times, Supplier<SQLException> error) {}
+
+    /** Runs {@code action} after the {@code remaining}-th commit of a transaction that ran {@code sqlPart}. */
+    private record CommitHook(String sqlPart, AtomicInteger remaining, Runnable action) {}
 
     private final DataSource delegate;
     private final AtomicReference<StatementFault> statementFault = new AtomicReference<>();
-    private final AtomicReference<Runnable> afterCommit = new AtomicReference<>();
+    private final AtomicReference<CommitHook> commitHook = new AtomicReference<>();
 
     FaultyDataSource(DataSource delegate) {
         this.delegate = delegate;
@@ -36,9 +39,12 @@ final class FaultyDataSource implements DataSource {
                 () -> new SQLException("injected: connection lost before " + sqlPart, "08006")));
     }
 
-    /** Runs {@code action} after the next commit has gone through, once. */
-    void afterNextCommit(Runnable action) {
-        afterCommit.set(action);
+    /**
+     * Runs {@code action} once, right after the {@code nth} commit of a transaction that ran a
+     * statement containing {@code sqlPart} has gone through.
+     */
+    void afterCommit(String sqlPart, int nth, Runnable action) {
+        commitHook.set(new CommitHook(sqlPart, new AtomicInteger(nth), action));
     }
 
     @Override
@@ -52,22 +58,27 @@ final class FaultyDataSource implements DataSource {
     }
 
     private Connection wrap(Connection connection) {
+        boolean[] ranHookedStatement = {false};
         InvocationHandler handler = (proxy, method, args) -> {
+            CommitHook hook = commitHook.get();
             if (method.getName().startsWith("prepareStatement") && args != null && args[0] instanceof String sql) {
                 maybeFail(sql);
+                ranHookedStatement[0] |= hook != null && sql.contains(hook.sqlPart());
             }
+            Object result;
             try {
-                Object result = method.invoke(connection, args);
-                if (method.getName().equals("commit")) {
-                    Runnable action = afterCommit.getAndSet(null);
-                    if (action != null) {
-                        action.run();
-                    }
-                }
-                return result;
+                result = method.invoke(connection, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
+            if (method.getName().equals("commit") || method.getName().equals("rollback")) {
+                boolean hooked = ranHookedStatement[0] && method.getName().equals("commit");
+                ranHookedStatement[0] = false;
+                if (hooked && hook.remaining().decrementAndGet() == 0 && commitHook.compareAndSet(hook, null)) {
+                    hook.action().run();
+                }
+            }
+            return result;
         };
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
                 handler);
