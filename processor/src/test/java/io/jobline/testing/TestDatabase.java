@@ -32,11 +32,13 @@ public final class TestDatabase implements AutoCloseable {
     /** The JDBC URL of the server every TestDatabase of this JVM uses. */
     private static String serverUrl;
 
+    private final String url;
     private final String schema;
     private final JoblineConfig config;
     private final HikariDataSource dataSource;
 
-    private TestDatabase(String schema, JoblineConfig config) {
+    private TestDatabase(String url, String schema, JoblineConfig config) {
+        this.url = url;
         this.schema = schema;
         this.config = config;
         this.dataSource = DataSources.create(config, "jobline-test");
@@ -44,10 +46,14 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A new, empty schema {@code t_<random>} on the test server. */
     public static TestDatabase create() {
-        String url = serverUrl();
+        return on(serverUrl());
+    }
+
+    /** A new, empty schema on the server at {@code url}, for a test that owns its server. */
+    public static TestDatabase on(String url) {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         execute(url, "CREATE SCHEMA " + schema);
-        return new TestDatabase(schema, JoblineConfig.of(Map.of(
+        return new TestDatabase(url, schema, JoblineConfig.of(Map.of(
                 JoblineConfig.DB_URL.name(), url,
                 JoblineConfig.DB_USER.name(), USER,
                 JoblineConfig.DB_SCHEMA.name(), schema,
@@ -138,7 +144,7 @@ public final class TestDatabase implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
-        execute(serverUrl(), "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        execute(url, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
     private static void execute(String url, String sql) {
