@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -125,7 +126,10 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     @Override
     public void run() {
         if (!entered.compareAndSet(false, true)) {
-            throw new IllegalStateException("the sink runs once; it is running or closed");
+            if (closing) {
+                return; // closed before its thread got here
+            }
+            throw new IllegalStateException("the sink runs once; it is already running");
         }
         LOG.info("PostgreSQL sink {} starting: topics {}, schema {}", group, topics.names(), schema);
         try {
@@ -275,7 +279,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
 
     private void closeConsumer() {
         try {
-            consumer.close(CLOSE_TIMEOUT);
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         } catch (RuntimeException e) {
             LOG.warn("closing the sink's consumer failed", e);
         }
