@@ -31,27 +31,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL sink: a consumer of the timeline and rejections topics (read_committed, its own
- * group) that writes each polled batch with {@link SinkWriter}, in one transaction together with
- * the offsets after it. It never commits offsets to Kafka: PostgreSQL holds them, and on every
- * assignment (start-up and each rebalance) the sink seeks each partition to the offset stored
- * there, so nothing is lost and nothing written twice.
+ * One consumer of the PostgreSQL sink ({@link PostgresSink} runs one or more in a process): a
+ * member of the sink's group (read_committed) that writes each polled batch with {@link SinkWriter},
+ * in one transaction together with the offsets after it. It never commits offsets to Kafka:
+ * PostgreSQL holds them, and on every assignment (start-up and each rebalance) it seeks each
+ * partition to the offset stored there, so nothing is lost and nothing written twice.
  *
- * <p>While PostgreSQL is unreachable the sink pauses its partitions, keeps polling (so it stays in
- * the group) with a backoff as the poll timeout, reports not-ready, and writes the same batch
- * again once PostgreSQL answers. It applies the migrations before its first write.
+ * <p>While PostgreSQL is unreachable it pauses its partitions, keeps polling (so it stays in the
+ * group) with a backoff as the poll timeout, reports not-ready, and writes the same batch again
+ * once PostgreSQL answers. It applies the migrations before its first write.
  *
- * <p>All Kafka and database work happens on one thread ({@link #start()}, or a caller's
- * {@link #run()}); {@link #health()} and {@link #close()} may be called from any thread.
+ * <p>All Kafka and database work happens on the thread that calls {@link #run()};
+ * {@link #health()}, {@link #assignment()} and {@link #stop()} may be called from any thread.
  */
-public final class PostgresSink implements Runnable, AutoCloseable {
+final class SinkLoop implements Runnable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
 
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    private final String name;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final SinkWriter writer;
     private final SinkMetrics metrics;
@@ -60,6 +61,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private final String schema;
     private final String group;
     private final Backoff backoff;
+    private final Runnable onFailure;
 
     private final AtomicBoolean entered = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -75,11 +77,12 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private Duration pollTimeout = POLL_TIMEOUT;
 
     /**
-     * @param dataSource connections to the configured schema ({@link DataSources#create})
-     * @param metrics already bound to a registry
+     * @param name tells this consumer apart in logs, e.g. {@code jobline-sink-0}
+     * @param onFailure called on this loop's thread when it stops on an unexpected error
      */
-    public PostgresSink(JoblineConfig config, DataSource dataSource, SinkMetrics metrics) {
-        this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
+    SinkLoop(String name, JoblineConfig config, DataSource dataSource, SinkMetrics metrics, Runnable onFailure) {
+        this.name = name;
+        this.consumer = new KafkaConsumer<>(consumerProperties(config, name), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         this.topics = SinkTopics.from(config);
         this.group = config.get(JoblineConfig.SINK_GROUP_ID);
@@ -87,13 +90,15 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         this.dataSource = dataSource;
         this.schema = config.get(JoblineConfig.DB_SCHEMA);
         this.metrics = metrics;
+        this.onFailure = onFailure;
         this.backoff = new Backoff(FIRST_RETRY, Duration.ofMillis(config.get(JoblineConfig.SINK_RETRY_BACKOFF_MAX_MS)));
     }
 
     /** The consumer's settings; {@code kafka.*} keys pass through, except what exactly-once rests on. */
-    public static Properties consumerProperties(JoblineConfig config) {
+    static Properties consumerProperties(JoblineConfig config, String clientId) {
         Properties props = new Properties();
         props.putAll(config.kafkaProperties());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(JoblineConfig.BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(JoblineConfig.SINK_GROUP_ID));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -104,22 +109,16 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         return props;
     }
 
-    /** Runs the sink on a thread of its own. */
-    public void start() {
-        Thread thread = new Thread(this, "jobline-sink");
-        thread.start();
+    String name() {
+        return name;
     }
 
-    public SinkHealth health() {
+    SinkHealth health() {
         return health;
     }
 
-    public boolean isReady() {
-        return health.isReady();
-    }
-
-    /** The partitions this sink holds now. */
-    public Set<TopicPartition> assignment() {
+    /** The partitions this consumer holds now. */
+    Set<TopicPartition> assignment() {
         return assignment;
     }
 
@@ -129,9 +128,9 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             if (closing) {
                 return; // closed before its thread got here
             }
-            throw new IllegalStateException("the sink runs once; it is already running");
+            throw new IllegalStateException("a sink consumer runs once; " + name + " is already running");
         }
-        LOG.info("PostgreSQL sink {} starting: topics {}, schema {}", group, topics.names(), schema);
+        LOG.info("{} of group {} starting: topics {}, schema {}", name, group, topics.names(), schema);
         try {
             consumer.subscribe(topics.names(), new Rebalance());
             while (!closing) {
@@ -141,8 +140,9 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             health = SinkHealth.of(SinkHealth.Status.STOPPED, "closed");
         } catch (RuntimeException | Error e) {
-            health = SinkHealth.of(SinkHealth.Status.FAILED, e.toString());
-            LOG.error("PostgreSQL sink {} stopped on an unexpected error", group, e);
+            health = SinkHealth.of(SinkHealth.Status.FAILED, name + ": " + e);
+            LOG.error("{} stopped on an unexpected error", name, e);
+            onFailure.run();
         } finally {
             closeConsumer();
             stopped.countDown();
@@ -155,7 +155,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         try {
             if (!migrated) {
                 Migrations.Report report = Migrations.apply(dataSource, schema);
-                LOG.info("schema {} at version {}{}", schema, report.versionAfter(),
+                LOG.info("{}: schema {} at version {}{}", name, schema, report.versionAfter(),
                         report.applied().isEmpty() ? "" : ", applied " + report.applied());
                 migrated = true;
             }
@@ -184,7 +184,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             }
             positions.put(partition.toString(), next == null ? "beginning" : next);
         }
-        LOG.info("positioned at the offsets in sink_offsets: {}", positions);
+        LOG.info("{}: positioned at the offsets in sink_offsets: {}", name, positions);
         consumer.resume(unpositioned);
         unpositioned.clear();
     }
@@ -203,7 +203,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         WriteResult result = writer.write(records, nextOffsets);
         metrics.written(result, Duration.ofNanos(System.nanoTime() - start));
         if (result.malformed() > 0) {
-            LOG.warn("{} records could never be written; stored raw in job_rejections as malformed",
+            LOG.warn("{}: {} records could never be written; stored raw in job_rejections as malformed", name,
                     result.malformed());
         }
         pending.clear();
@@ -211,7 +211,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
 
     private void databaseReachable() {
         if (unavailableSince != null) {
-            LOG.info("PostgreSQL reachable again after {} s and {} attempts; resuming",
+            LOG.info("{}: PostgreSQL reachable again after {} s and {} attempts; resuming", name,
                     Duration.between(unavailableSince, Instant.now()).toSeconds(), backoff.failures());
             unavailableSince = null;
             consumer.resume(consumer.assignment());
@@ -230,12 +230,12 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         String cause = describe(e);
         if (unavailableSince == null) {
             unavailableSince = Instant.now();
-            health = SinkHealth.of(SinkHealth.Status.DATABASE_UNAVAILABLE, cause);
-            LOG.warn("PostgreSQL unavailable ({}); paused {} partitions with {} records pending, retrying with "
-                    + "backoff", cause, consumer.assignment().size(), pending.size());
+            health = SinkHealth.of(SinkHealth.Status.DATABASE_UNAVAILABLE, name + ": " + cause);
+            LOG.warn("{}: PostgreSQL unavailable ({}); paused {} partitions with {} records pending, retrying "
+                    + "with backoff", name, cause, consumer.assignment().size(), pending.size());
         } else {
-            LOG.debug("PostgreSQL still unavailable after {} attempts ({}); next in {} ms", backoff.failures(),
-                    cause, pollTimeout.toMillis());
+            LOG.debug("{}: PostgreSQL still unavailable after {} attempts ({}); next in {} ms", name,
+                    backoff.failures(), cause, pollTimeout.toMillis());
         }
     }
 
@@ -258,8 +258,8 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         return state + String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
     }
 
-    @Override
-    public void close() {
+    /** Asks the loop to stop; returns at once. */
+    void stop() {
         closing = true;
         if (entered.compareAndSet(false, true)) {
             closeConsumer();
@@ -268,20 +268,22 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             return;
         }
         consumer.wakeup();
-        try {
-            if (!stopped.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("PostgreSQL sink {} did not stop within {}", group, CLOSE_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    }
+
+    void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Waits until the loop has stopped and closed its consumer, at most {@code timeout}. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void closeConsumer() {
         try {
-            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            consumer.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
         } catch (RuntimeException e) {
-            LOG.warn("closing the sink's consumer failed", e);
+            LOG.warn("{}: closing the consumer failed", name, e);
         }
     }
 
@@ -297,7 +299,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             consumer.pause(partitions);
             unpositioned.addAll(partitions);
             assignment = Set.copyOf(consumer.assignment());
-            LOG.info("assigned {}", partitions);
+            LOG.info("{}: assigned {}", name, partitions);
         }
 
         @Override
@@ -321,7 +323,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             Set<TopicPartition> kept = new HashSet<>(assignment);
             kept.removeAll(partitions);
             assignment = Set.copyOf(kept);
-            LOG.info("{} {}", how, partitions);
+            LOG.info("{}: {} {}", name, how, partitions);
         }
     }
 }

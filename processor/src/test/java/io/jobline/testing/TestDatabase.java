@@ -57,7 +57,7 @@ public final class TestDatabase implements AutoCloseable {
                 JoblineConfig.DB_URL.name(), url,
                 JoblineConfig.DB_USER.name(), USER,
                 JoblineConfig.DB_SCHEMA.name(), schema,
-                JoblineConfig.DB_POOL_SIZE.name(), "2")));
+                JoblineConfig.DB_POOL_SIZE.name(), "4")));
     }
 
     /** Whether the tests run against an external server rather than the embedded one. */
