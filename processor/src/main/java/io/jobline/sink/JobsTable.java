@@ -8,9 +8,10 @@ import java.util.Collection;
 /**
  * Upserts {@code jobs}: one row per job of the batch, from its latest event, and only over an
  * older one. The row is read from the {@code job_history} row just written, not sent again:
- * PostgreSQL has already parsed that envelope into jsonb, and sending the snapshot as text made
- * it parse every snapshot a second time (measured 40% slower per batch). The same reading keeps
- * the columns and the snapshot from ever disagreeing.
+ * PostgreSQL has already parsed that envelope into jsonb, and sending the snapshot as text makes
+ * it parse every snapshot a second time (measured here: 1.4 s for 109,000 jobs read from history,
+ * against 2.3 s staged with COPY and 2.6 s as a batched INSERT). Reading every column from the
+ * one snapshot also keeps the columns and the snapshot from ever disagreeing.
  */
 final class JobsTable {
 

@@ -69,7 +69,7 @@ final class SinkLoop implements Runnable {
     private volatile SinkHealth health = SinkHealth.of(SinkHealth.Status.STARTING, "");
     private volatile Set<TopicPartition> assignment = Set.of();
 
-    // Sink thread only.
+    // This loop's thread only.
     private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
     private final Set<TopicPartition> unpositioned = new HashSet<>();
     private boolean migrated;
@@ -82,7 +82,7 @@ final class SinkLoop implements Runnable {
      */
     SinkLoop(String name, JoblineConfig config, DataSource dataSource, SinkMetrics metrics, Runnable onFailure) {
         this.name = name;
-        this.consumer = new KafkaConsumer<>(consumerProperties(config, name), new ByteArrayDeserializer(),
+        this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         this.topics = SinkTopics.from(config);
         this.group = config.get(JoblineConfig.SINK_GROUP_ID);
@@ -95,10 +95,9 @@ final class SinkLoop implements Runnable {
     }
 
     /** The consumer's settings; {@code kafka.*} keys pass through, except what exactly-once rests on. */
-    static Properties consumerProperties(JoblineConfig config, String clientId) {
+    static Properties consumerProperties(JoblineConfig config) {
         Properties props = new Properties();
         props.putAll(config.kafkaProperties());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(JoblineConfig.BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(JoblineConfig.SINK_GROUP_ID));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
