@@ -19,12 +19,14 @@ import picocli.CommandLine.Parameters;
             "  handler      decision plus JSON in and out, one thread",
             "  topology     the whole topology on Kafka's TopologyTestDriver (RocksDB, exactly-once)",
             "  state-codec  the job-state encoding: binary against JSON",
-            "  processor    all four of the above"
+            "  processor    all four of the above",
+            "  dag          DAG scheduling latency on an in-JVM broker: 12 partitions, 2 stream threads"
         },
-        footer = {"", "Examples:", "  jobline bench decision --commands 2000000", "  jobline bench processor --passes 3"})
+        footer = {"", "Examples:", "  jobline bench decision --commands 2000000", "  jobline bench processor --passes 3",
+            "  jobline bench dag --fan-out 2000 --chain 200"})
 final class BenchCommand implements Callable<Integer> {
 
-    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR }
+    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR, DAG }
 
     @Parameters(index = "0", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES}.",
             converter = TargetConverter.class)
@@ -37,6 +39,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--passes", paramLabel = "N", description = "Timed passes after the warm-up (default: ${DEFAULT-VALUE}).",
             defaultValue = "5")
     int passes;
+
+    @Option(names = "--fan-out", paramLabel = "N", description = "dag: dependents of the fan-out's root (default: ${DEFAULT-VALUE}).",
+            defaultValue = "2000")
+    int fanOut;
+
+    @Option(names = "--chain", paramLabel = "N", description = "dag: length of the chain (default: ${DEFAULT-VALUE}).",
+            defaultValue = "200")
+    int chain;
+
+    @Option(names = "--commit-interval-ms", paramLabel = "MS",
+            description = "dag: the processor's commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    long commitIntervalMs;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,6 +75,7 @@ final class BenchCommand implements Callable<Integer> {
                 benchmarks.stateCodec(commands / 10, passes);
                 benchmarks.topology(Math.max(1_000, commands / 10), passes);
             }
+            case DAG -> new io.jobline.bench.DagBenchmark(out).run(fanOut, chain, commitIntervalMs);
         }
         return 0;
     }

@@ -48,7 +48,7 @@ public final class JoblineConfig {
     public static final ConfigKey<Integer> STREAM_THREADS = new ConfigKey<>("jobline.stream.threads",
             1, "Stream threads of the processor (one is as fast as two on a 2-core machine).", ConfigKey.intAtLeast(1));
     public static final ConfigKey<String> STATE_DIR = new ConfigKey<>("jobline.state.dir",
-            System.getProperty("java.io.tmpdir") + "/jobline-state", "Directory of the local state stores.",
+            ".jobline/state", "Directory of the processor's local state stores (RocksDB); keep it on a persistent disk.",
             ConfigKey.nonEmpty());
     public static final ConfigKey<Long> COMMIT_INTERVAL_MS = new ConfigKey<>("jobline.commit.interval.ms",
             100L, "How often the processor commits (and so publishes) its transaction.", ConfigKey.longAtLeast(1));

@@ -33,6 +33,10 @@ public record Decision(
         return new Decision(Outcome.IGNORED, job, job, List.of(), null, List.of(), null, null);
     }
 
+    Decision withAfter(Job value) {
+        return new Decision(outcome, before, value, events, rejection, followUps, watchedBy, notifyDependents);
+    }
+
     /** Whether the job's state must be written back (it changed). */
     public boolean changed() {
         return after != before;

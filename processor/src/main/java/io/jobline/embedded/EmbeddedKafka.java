@@ -29,12 +29,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
                             .build())
-                    .setConfigProp("auto.create.topics.enable", false)
-                    .setConfigProp("group.initial.rebalance.delay.ms", 0)
-                    .setConfigProp("offsets.topic.replication.factor", 1)
-                    .setConfigProp("transaction.state.log.replication.factor", 1)
-                    .setConfigProp("transaction.state.log.min.isr", 1)
-                    .setConfigProp("num.partitions", 1)
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("num.partitions", "1")
                     .build();
             cluster.format();
             cluster.startup();

@@ -78,6 +78,7 @@ final class JobStateCodec {
             out.writeLong(job.createdAt());
             out.writeLong(job.updatedAt());
             writeLong(out, job.completedAt());
+            writeString(out, job.eventHash());
             writeStrings(out, job.appliedCommandIds());
             writeStrings(out, job.recentHeartbeatIds());
         } catch (IOException e) {
@@ -127,12 +128,13 @@ final class JobStateCodec {
         long createdAt = in.readLong();
         long updatedAt = in.readLong();
         Long completedAt = readLong(in);
+        String eventHash = readString(in);
         List<String> applied = readStrings(in);
         List<String> heartbeats = readStrings(in);
         return new Job(jobId, tenant, jobType, status, attempt, failures, sequence, payload,
                 dependsOn == null ? List.of() : dependsOn, awaiting == null ? List.of() : awaiting, retry, leaseMs,
                 notBefore, egress, admission, lease, retryAt, notBeforeDue, result, error, reason, finalAttempt,
-                correlationId, createdAt, updatedAt, completedAt, applied == null ? List.of() : applied,
+                correlationId, createdAt, updatedAt, completedAt, eventHash, applied == null ? List.of() : applied,
                 heartbeats == null ? List.of() : heartbeats);
     }
 

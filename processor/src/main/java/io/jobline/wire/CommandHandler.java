@@ -64,10 +64,15 @@ public final class CommandHandler {
                     timestamp));
             return new Handled(command.type(), Outcome.REJECTED);
         }
-        Decision decision = engine.apply(command, timestamp);
-        for (TimelineEvent event : decision.events()) {
-            out.event(event, EventCodec.write(event));
-        }
+        Decision decision = engine.apply(command, timestamp, (head, events) -> {
+            String link = head;
+            for (TimelineEvent event : events) {
+                EventCodec.Sealed sealed = EventCodec.write(event, link);
+                out.event(event, sealed.bytes());
+                link = sealed.hash();
+            }
+            return link;
+        });
         Rejection rejection = decision.rejection();
         if (rejection != null) {
             reject(out, new RejectionRecord(rejection.reason(), rejection.message(), rejection.status(),
