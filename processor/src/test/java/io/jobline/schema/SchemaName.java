@@ -7,7 +7,8 @@ public enum SchemaName {
     TIMELINE_EVENT("timeline-event"),
     EVENT_ENVELOPE("event-envelope"),
     REJECTION("rejection"),
-    EXPORT_RECORD("export-record");
+    EXPORT_RECORD("export-record"),
+    BUNDLE_MANIFEST("bundle-manifest");
 
     private final String baseName;
 
