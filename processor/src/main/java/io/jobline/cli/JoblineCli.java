@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JoblineCli.Version.class,
         description = "A Kafka-native job lifecycle processor.",
-        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BenchCommand.class, ExportCommand.class, ImportCommand.class, ReplayCommand.class,
+            VerifyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'jobline COMMAND --help' for a command's options and examples."})
 public final class JoblineCli implements Runnable {
 
