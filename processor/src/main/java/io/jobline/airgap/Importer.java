@@ -47,13 +47,17 @@ public final class Importer {
      * @param clientProperties bootstrap servers and any Kafka client settings (TLS, SASL)
      * @param replication replication factor of topics the import creates
      * @param applicationId the target processor's application id, which must not be running
+     * @param recordsPerTransaction how many records one transaction commits at most: what a crash can cost
      */
-    public record Settings(Properties clientProperties, int replication, String applicationId) {}
+    public record Settings(Properties clientProperties, int replication, String applicationId,
+            int recordsPerTransaction) {
+
+        public static final int DEFAULT_RECORDS_PER_TRANSACTION = 50_000;
+    }
 
     /** What an import did: records written and records skipped as already imported. */
     public record Result(long written, long skipped, Progress.Snapshot progress) {}
 
-    private static final int TRANSACTION_RECORDS = 50_000;
     private static final long TRANSACTION_BYTES = 64L << 20;
 
     private final Settings settings;
@@ -133,7 +137,7 @@ public final class Importer {
                             long bytes = batch.send(tp, record);
                             written++;
                             progress.add(1, bytes);
-                            if (batch.records >= TRANSACTION_RECORDS || batch.bytes >= TRANSACTION_BYTES) {
+                            if (batch.records >= settings.recordsPerTransaction() || batch.bytes >= TRANSACTION_BYTES) {
                                 batch.commit(tp, record.offset() + 1);
                             }
                         }

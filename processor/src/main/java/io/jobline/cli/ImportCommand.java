@@ -44,6 +44,11 @@ final class ImportCommand implements Callable<Integer> {
                     + " import the commands topic only and let the processor write the rest.")
     List<String> topics;
 
+    @Option(names = "--transaction-records", paramLabel = "N",
+            defaultValue = "" + Importer.Settings.DEFAULT_RECORDS_PER_TRANSACTION,
+            description = "Most records committed in one transaction (default: ${DEFAULT-VALUE}).")
+    int recordsPerTransaction;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +57,8 @@ final class ImportCommand implements Callable<Integer> {
         try (Bundle bundle = Bundle.open(in)) {
             JoblineConfig joblineConfig = config.load();
             Importer importer = new Importer(new Importer.Settings(ConfigOptions.kafkaClient(joblineConfig),
-                    joblineConfig.get(JoblineConfig.TOPIC_REPLICATION), joblineConfig.get(JoblineConfig.APPLICATION_ID)),
+                    joblineConfig.get(JoblineConfig.TOPIC_REPLICATION), joblineConfig.get(JoblineConfig.APPLICATION_ID),
+                    recordsPerTransaction),
                     snapshot -> spec.commandLine().getErr().println(snapshot));
             Importer.Result result = importer.importBundle(bundle, topics == null ? List.of() : topics);
             spec.commandLine().getOut().printf("imported %,d records from %s (%,d already there)%n", result.written(),
