@@ -1,5 +1,6 @@
 package io.jobline.cli;
 
+import io.jobline.bench.AirGapBenchmarks;
 import io.jobline.bench.Benchmarks;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -20,13 +21,17 @@ import picocli.CommandLine.Parameters;
             "  topology     the whole topology on Kafka's TopologyTestDriver (RocksDB, exactly-once)",
             "  state-codec  the job-state encoding: binary against JSON",
             "  processor    all four of the above",
-            "  dag          DAG scheduling latency on an in-JVM broker: 12 partitions, 2 stream threads"
+            "  dag          DAG scheduling latency on an in-JVM broker: 12 partitions, 2 stream threads",
+            "  replay       offline replay of the commands log (plain NDJSON and bundle), --threads engines",
+            "  export       export of the commands log from an in-JVM broker: records/s and MB/s",
+            "  import       export, then import into a second in-JVM broker: records/s and MB/s"
         },
         footer = {"", "Examples:", "  jobline bench decision --commands 2000000", "  jobline bench processor --passes 3",
-            "  jobline bench dag --fan-out 2000 --chain 200"})
+            "  jobline bench dag --fan-out 2000 --chain 200", "  jobline bench replay --commands 1000000",
+            "  jobline bench import --commands 1000000"})
 final class BenchCommand implements Callable<Integer> {
 
-    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR, DAG }
+    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR, DAG, REPLAY, EXPORT, IMPORT }
 
     @Parameters(index = "0", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES}.",
             converter = TargetConverter.class)
@@ -52,6 +57,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "dag: the processor's commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     long commitIntervalMs;
 
+    @Option(names = "--threads", paramLabel = "N", description = "replay: engines at once (default: the cores).")
+    Integer threads;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +84,10 @@ final class BenchCommand implements Callable<Integer> {
                 benchmarks.topology(Math.max(1_000, commands / 10), passes);
             }
             case DAG -> new io.jobline.bench.DagBenchmark(out).run(fanOut, chain, commitIntervalMs);
+            case REPLAY -> new AirGapBenchmarks(out).replay(commands, passes,
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            case EXPORT -> new AirGapBenchmarks(out).exportImport(commands, false);
+            case IMPORT -> new AirGapBenchmarks(out).exportImport(commands, true);
         }
         return 0;
     }
