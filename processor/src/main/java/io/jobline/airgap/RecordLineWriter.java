@@ -34,6 +34,14 @@ public final class RecordLineWriter implements Closeable {
     private static final byte[] VALUE_BASE64 = bytes(",\"valueBase64\":\"");
     private static final byte[] NULL = bytes("null");
     private static final byte[] HEX = bytes("0123456789abcdef");
+    /** Bytes copied as they are: ASCII but for control characters, quote and backslash. */
+    private static final boolean[] PLAIN = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN[c] = c != '"' && c != '\\';
+        }
+    }
 
     private final OutputStream out;
     private final int flushAt;
@@ -167,7 +175,7 @@ public final class RecordLineWriter implements Closeable {
         int n = text.length;
         while (i < n) {
             int c = text[i];
-            if (c >= 0x20 && c != '"' && c != '\\') {
+            if (PLAIN[c & 0xFF]) {
                 b[p++] = (byte) c;
                 i++;
             } else if (c < 0) {

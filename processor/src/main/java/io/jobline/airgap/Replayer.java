@@ -207,6 +207,7 @@ public final class Replayer {
 
     private void work(BlockingQueue<Batch> queue, Map<Integer, PartitionReplay> replays, Path work,
             AtomicReference<Throwable> failure) {
+        PartitionReplay[] mine = new PartitionReplay[settings.partitions()];
         try {
             while (true) {
                 Batch batch = queue.take();
@@ -215,9 +216,13 @@ public final class Replayer {
                 }
                 for (int i = 0; i < batch.size; i++) {
                     int partition = batch.partitions[i];
-                    PartitionReplay replay = replays.get(partition);
+                    if (partition >= mine.length) {
+                        mine = java.util.Arrays.copyOf(mine, partition + 1);
+                    }
+                    PartitionReplay replay = mine[partition];
                     if (replay == null) {
                         replay = new PartitionReplay(partition, work);
+                        mine[partition] = replay;
                         replays.put(partition, replay);
                     }
                     replay.handle(batch.records[i]);

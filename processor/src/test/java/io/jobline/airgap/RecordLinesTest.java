@@ -15,8 +15,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** The one NDJSON record format (DESIGN §7): what is written reads back byte for byte. */
@@ -95,6 +98,20 @@ class RecordLinesTest {
         LogRecord record = new LogRecord("t", 0, 0, timestamp, key, value, JSON);
 
         assertSameRecord(readAll(write(List.of(record))).get(0), record);
+    }
+
+    @Property(tries = 2000)
+    void shouldRoundTripJsonLikeText(@ForAll("jsonLike") String text) {
+        LogRecord record = new LogRecord("t", 0, 0, 1, null, text.getBytes(StandardCharsets.UTF_8), JSON);
+
+        assertSameRecord(readAll(write(List.of(record))).get(0), record);
+    }
+
+    /** Text rich in what the writer must escape or pass through, in runs of every length around eight. */
+    @Provide
+    Arbitrary<String> jsonLike() {
+        return Arbitraries.strings().withChars("\"\\\n\t\u0001\u001fa:{},é\u2028\uD83D\uDE80 ").ofMaxLength(64)
+                .list().ofMaxSize(6).map(parts -> String.join("plainplain", parts));
     }
 
     @Property(tries = 2000)
