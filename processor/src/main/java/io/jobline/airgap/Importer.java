@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -59,6 +61,7 @@ public final class Importer {
     public record Result(long written, long skipped, Progress.Snapshot progress) {}
 
     private static final long TRANSACTION_BYTES = 64L << 20;
+    private static final String TIMESTAMP_TYPE = "message.timestamp.type";
 
     private final Settings settings;
     private final Progress.Listener listener;
@@ -238,9 +241,18 @@ public final class Importer {
                             + " partitions on the target but " + topic.partitions() + " in the bundle; records must"
                             + " keep their partitions, so create it with " + topic.partitions());
                 }
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
+                ConfigEntry timestampType = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                        .get(resource).get(TIMESTAMP_TYPE);
+                if (timestampType != null && "LogAppendTime".equals(timestampType.value())) {
+                    throw new AirGapException("topic " + topic.name() + " stamps records with LogAppendTime on the"
+                            + " target; records must keep their timestamps (decisions depend on them), so set "
+                            + TIMESTAMP_TYPE + "=CreateTime");
+                }
             } else {
                 admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
-                                .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1"))))
+                                .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1",
+                                        TIMESTAMP_TYPE, "CreateTime"))))
                         .all().get(30, TimeUnit.SECONDS);
             }
         }

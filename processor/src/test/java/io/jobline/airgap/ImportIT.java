@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -110,6 +112,22 @@ class ImportIT {
         try (Bundle opened = Bundle.open(bundle)) {
             assertThatThrownBy(() -> importer.importBundle(opened, List.of()))
                     .hasMessageContaining("exported from this very cluster");
+        }
+    }
+
+    @Test
+    void shouldRefuseATargetTopicThatWouldRestampTheRecords() throws Exception {
+        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
+        source.createTopics(1, topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        try (Admin admin = target.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("message.timestamp.type", "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
+        }
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
+                    .hasMessageContaining("LogAppendTime").hasMessageContaining(topic);
         }
     }
 
