@@ -23,18 +23,25 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Exports topics into a bundle for the air gap: one NDJSON file per partition (DESIGN §7 record format)",
-            "and manifest.json with offset ranges, record counts, the SHA-256 of every file, the jobline version and",
-            "the processor's policy (from this command's configuration: give it the processor's).",
+            "Exports topics into a bundle for the air gap.",
             "",
-            "Reads with read_committed up to the end offsets taken when it starts: a consistent cut while the",
-            "processor keeps running. Progress goes to stderr every 5 seconds."
+            "A bundle is one NDJSON file per topic partition (the DESIGN §7 record",
+            "format) and manifest.json: offset ranges, record counts, the SHA-256 of",
+            "every file, the jobline version, and the processor's policy as this",
+            "command's configuration gives it (so give it the processor's).",
+            "",
+            "Reads with read_committed up to the end offsets taken when it starts: a",
+            "consistent cut while the site keeps running. Progress goes to stderr",
+            "every 5 seconds."
         },
         footer = {"", "Examples:",
             "  jobline export --out /media/usb/site-a-2026-11-29.tar.gz",
-            "  jobline export --topics jobline.commands --out bundle/ --bootstrap kafka-1:9092",
-            "  jobline export --from-time 2026-11-29T00:00:00Z --out today.tar.gz --config /etc/jobline.properties",
-            "  jobline export --topics jobline.commands --from-offsets jobline.commands:3=1041 --out part/"})
+            "  jobline export --topics jobline.commands --out bundle/ \\",
+            "      --bootstrap kafka-1:9092",
+            "  jobline export --from-time 2026-11-29T00:00:00Z --out today.tar.gz \\",
+            "      --config /etc/jobline.properties",
+            "  jobline export --topics jobline.commands \\",
+            "      --from-offsets jobline.commands:3=1041 --out part/"})
 final class ExportCommand implements Callable<Integer> {
 
     @Mixin

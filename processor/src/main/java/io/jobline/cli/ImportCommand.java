@@ -18,19 +18,24 @@ import picocli.CommandLine.Option;
         name = "import",
         mixinStandardHelpOptions = true,
         description = {
-            "Imports a bundle into this site's Kafka: checks the SHA-256 of every file first and refuses a bundle",
-            "that does not match, naming the file; then writes every record to the same topic and partition with",
-            "its key, headers and timestamp. Missing topics are created with the bundle's partition counts.",
+            "Imports a bundle into this site's Kafka.",
             "",
-            "Resumable and idempotent: records and progress commit together in Kafka transactions, progress kept",
-            "as the offsets of the consumer group jobline-import.<source cluster id>. Run it again after a failure,",
-            "or with the same bundle twice: nothing is written twice.",
+            "Checks the SHA-256 of every file first and refuses a bundle that does",
+            "not match, naming the file; then writes every record to the same topic",
+            "and partition with its key, headers and timestamp. Missing topics are",
+            "created with the bundle's partition counts.",
             "",
-            "Stop the processor on the target while importing; start it when the import has finished."
+            "Resumable and idempotent: records and progress commit together in",
+            "Kafka transactions; progress is kept as the offsets of the consumer",
+            "group jobline-import.<source cluster id>. Run it again after a failure,",
+            "or twice with the same bundle: nothing is written twice.",
+            "",
+            "Stop the target's processor while importing; start it afterwards."
         },
         footer = {"", "Examples:",
-            "  jobline import --in /media/usb/site-a-2026-11-29.tar.gz --bootstrap kafka-b:9092",
-            "  jobline import --in bundle/ --topics jobline.commands --config /etc/jobline.properties"})
+            "  jobline import --in /media/usb/site-a.tar.gz --bootstrap kafka-b:9092",
+            "  jobline import --in bundle/ --topics jobline.commands \\",
+            "      --config /etc/jobline.properties"})
 final class ImportCommand implements Callable<Integer> {
 
     @Mixin

@@ -16,18 +16,23 @@ import picocli.CommandLine.Option;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks a timeline for tampering: every job's hash chain (each event hashes to its hash, links to the",
-            "job's previous event by prevhash, and has the next sequence; record key and timestamp match it).",
-            "With --against, also compares it with a second timeline record by record per job (events, order,",
-            "keys, headers, timestamps, partitions): a replayed timeline against an exported live one.",
+            "Checks a timeline for tampering, or against another timeline.",
             "",
-            "Each input is a bundle (directory or .tar.gz, its timeline topic; digests checked) or an NDJSON file.",
-            "Exit status 0 when everything holds; 1 otherwise, naming the first divergence of each job",
-            "(changed, missing, reordered, extra)."
+            "Checks every job's hash chain: each event hashes to its hash, links to",
+            "the job's previous event by prevhash, has the next sequence, and its",
+            "record's key and timestamp match it. With --against, also compares it",
+            "with a second timeline record by record per job (events, order, keys,",
+            "headers, timestamps, partitions): a replayed timeline against an",
+            "exported live one, say.",
+            "",
+            "Each input is a bundle (directory or .tar.gz: its timeline topic, after",
+            "checking its digests) or an NDJSON file. Exit status 0 when all holds;",
+            "1 otherwise, naming the first divergence of each job (changed, missing,",
+            "reordered, extra)."
         },
         footer = {"", "Examples:",
             "  jobline verify --timeline site-a.tar.gz",
-            "  jobline verify --timeline replayed-timeline.ndjson --against site-a.tar.gz"})
+            "  jobline verify --timeline replayed.ndjson --against site-a.tar.gz"})
 final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--timeline", required = true, paramLabel = "DIR|FILE", description = "The timeline to check.")
