@@ -21,10 +21,21 @@ public final class LifecycleService implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
 
     public LifecycleService(JoblineConfig config, MeterRegistry registry) {
+        this(config, registry, null);
+    }
+
+    /**
+     * @param applicationServer {@code host:port} of this instance's HTTP API, so that other
+     *     instances can forward reads of the jobs it owns; null when it serves none
+     */
+    public LifecycleService(JoblineConfig config, MeterRegistry registry, String applicationServer) {
         LifecycleMetrics metrics = new LifecycleMetrics();
         metrics.bindTo(registry);
-        this.streams = new KafkaStreams(JoblineTopology.build(TopologySettings.from(config), metrics),
-                streamsProperties(config));
+        Properties props = streamsProperties(config);
+        if (applicationServer != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        this.streams = new KafkaStreams(JoblineTopology.build(TopologySettings.from(config), metrics), props);
         this.streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the lifecycle processor stopped on an unexpected error", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
