@@ -20,13 +20,15 @@ import picocli.CommandLine.Parameters;
             "  topology     the whole topology on Kafka's TopologyTestDriver (RocksDB, exactly-once)",
             "  state-codec  the job-state encoding: binary against JSON",
             "  processor    all four of the above",
-            "  dag          DAG scheduling latency on an in-JVM broker: 12 partitions, 2 stream threads"
+            "  dag          DAG scheduling latency on an in-JVM broker: 12 partitions, 2 stream threads",
+            "  api          POST /v1/jobs against a running jobline (start `jobline dev` first), with and without ?wait="
         },
         footer = {"", "Examples:", "  jobline bench decision --commands 2000000", "  jobline bench processor --passes 3",
-            "  jobline bench dag --fan-out 2000 --chain 200"})
+            "  jobline bench dag --fan-out 2000 --chain 200",
+            "  jobline dev & jobline bench api --url http://127.0.0.1:8080 --requests 20000"})
 final class BenchCommand implements Callable<Integer> {
 
-    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR, DAG }
+    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR, DAG, API }
 
     @Parameters(index = "0", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES}.",
             converter = TargetConverter.class)
@@ -52,6 +54,21 @@ final class BenchCommand implements Callable<Integer> {
             description = "dag: the processor's commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     long commitIntervalMs;
 
+    @Option(names = "--url", paramLabel = "URL", description = "api: the API's base URL (default: ${DEFAULT-VALUE}).",
+            defaultValue = "http://127.0.0.1:8080")
+    String url;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "api: a bearer token, when the API requires one.")
+    String token;
+
+    @Option(names = "--requests", paramLabel = "N", description = "api: requests per measurement (default: ${DEFAULT-VALUE}).",
+            defaultValue = "20000")
+    int requests;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "api: requests in flight (default: ${DEFAULT-VALUE}).",
+            defaultValue = "32")
+    int concurrency;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +93,7 @@ final class BenchCommand implements Callable<Integer> {
                 benchmarks.topology(Math.max(1_000, commands / 10), passes);
             }
             case DAG -> new io.jobline.bench.DagBenchmark(out).run(fanOut, chain, commitIntervalMs);
+            case API -> new io.jobline.bench.ApiBenchmark(out).run(url, token, requests, concurrency);
         }
         return 0;
     }
