@@ -172,6 +172,11 @@ final class JoblineRuntime implements AutoCloseable {
         return readiness.values().stream().allMatch(BooleanSupplier::getAsBoolean);
     }
 
+    /** The processor's Kafka Streams instance (null without the processor role), for tests and tools. */
+    org.apache.kafka.streams.KafkaStreams streams() {
+        return processor == null ? null : processor.streams();
+    }
+
     PrometheusMeterRegistry registry() {
         return registry;
     }

@@ -12,7 +12,15 @@ import java.time.Duration;
 /** A small HTTP client for the API tests: JSON in, status and JSON out. */
 final class ApiClient {
 
-    record Response(int status, String contentType, String location, JsonNode body) {}
+    record Response(int status, String contentType, String location, String text) {
+        JsonNode body() {
+            try {
+                return text.isEmpty() ? null : Json.MAPPER.readTree(text);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + text, e);
+            }
+        }
+    }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -44,11 +52,11 @@ final class ApiClient {
         try {
             HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode body = response.body().length == 0 ? null : Json.MAPPER.readTree(response.body());
             return new Response(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
-                    response.headers().firstValue("location").orElse(null), body);
+                    response.headers().firstValue("location").orElse(null),
+                    new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new Response(-1, "", null, null);
+            return new Response(-1, "", null, "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
