@@ -6,10 +6,16 @@ import io.jobline.api.JobQueries;
 import io.jobline.api.JobReader;
 import io.jobline.api.JobsApi;
 import io.jobline.api.OutcomeTracker;
+import io.jobline.api.PostgresJobQueries;
+import io.jobline.api.PostgresJobReader;
 import io.jobline.api.StoreJobReader;
 import io.jobline.api.TenantAuth;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.jobline.sink.DataSources;
+import io.jobline.sink.PostgresSink;
+import io.jobline.sink.SinkMetrics;
 import io.jobline.stream.LifecycleService;
 import io.jobline.stream.TopicAdmin;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -34,6 +40,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -117,6 +124,20 @@ final class JoblineRuntime implements AutoCloseable {
             started.push(processor);
             readiness.put("processor", processor::isRunning);
         }
+        DataSource database = null;
+        if (roles.contains(Role.SINK) || roles.contains(Role.API)) {
+            HikariDataSource pool = DataSources.create(config, "jobline-" + roleNames(roles));
+            started.push(pool);
+            database = pool;
+        }
+        if (roles.contains(Role.SINK)) {
+            SinkMetrics sinkMetrics = new SinkMetrics();
+            sinkMetrics.bindTo(registry);
+            PostgresSink sink = new PostgresSink(config, database, sinkMetrics);
+            sink.start();
+            started.push(sink);
+            readiness.put("sink", sink::isReady);
+        }
         if (roles.contains(Role.API)) {
             Properties kafka = clientProperties(config);
             OutcomeTracker outcomes = new OutcomeTracker(kafka, config.get(JoblineConfig.TIMELINE_TOPIC),
@@ -129,8 +150,8 @@ final class JoblineRuntime implements AutoCloseable {
             JobReader reader = processor != null
                     ? new StoreJobReader(processor.streams(),
                             new HostInfo(config.get(JoblineConfig.API_ADVERTISED_HOST), apiPort))
-                    : unavailableReader();
-            JobQueries queries = null;
+                    : new PostgresJobReader(database);
+            JobQueries queries = new PostgresJobQueries(database);
             JobsApi jobs = new JobsApi(gateway, reader, queries, auth,
                     Duration.ofMillis(config.get(JoblineConfig.API_WAIT_MAX_MS)));
             api = new ApiServer(jobs, registry, readiness).start(config.get(JoblineConfig.API_BIND), apiPort);
@@ -138,11 +159,8 @@ final class JoblineRuntime implements AutoCloseable {
         }
     }
 
-    private static JobReader unavailableReader() {
-        return (jobId, authorization, forwarded) -> {
-            throw io.jobline.api.Problem.of(503, "no-processor", "Service Unavailable",
-                    "this instance runs no processor role, so it has no job-state store to read").exception();
-        };
+    private static String roleNames(Set<Role> roles) {
+        return String.join("-", roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
     }
 
     static Properties clientProperties(JoblineConfig config) {

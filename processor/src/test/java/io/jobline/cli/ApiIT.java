@@ -2,7 +2,7 @@ package io.jobline.cli;
 
 import io.jobline.embedded.EmbeddedKafka;
 import java.util.EnumSet;
-import java.util.Map;
+import io.jobline.testing.TestDatabase;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,10 +27,11 @@ class ApiIT {
 
     @Test
     void shouldServeTheJobLifecycleOverHttp() throws Exception {
-        try (JoblineRuntime runtime = JoblineRuntime.start(ApiScenario.config(broker.bootstrapServers(), Map.of()),
-                EnumSet.of(JoblineRuntime.Role.PROCESSOR, JoblineRuntime.Role.API), false)) {
+        try (TestDatabase database = TestDatabase.create();
+                JoblineRuntime runtime = JoblineRuntime.start(ApiScenario.config(broker.bootstrapServers(), database.settings()),
+                EnumSet.allOf(JoblineRuntime.Role.class), false)) {
             ApiScenario.awaitReady(runtime);
-            ApiScenario.run(runtime.apiPort(), false);
+            ApiScenario.run(runtime.apiPort(), true);
         }
     }
 }

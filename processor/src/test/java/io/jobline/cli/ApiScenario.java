@@ -115,7 +115,7 @@ final class ApiScenario {
                 "jvm_memory_used_bytes");
     }
 
-    private static List<String> awaitHistory(ApiClient client, String jobId, int events) throws InterruptedException {
+    static List<String> awaitHistory(ApiClient client, String jobId, int events) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             ApiClient.Response history = client.get("/v1/jobs/" + jobId + "/history");

@@ -1,7 +1,7 @@
 package io.jobline.cli;
 
 import java.util.EnumSet;
-import java.util.Map;
+import io.jobline.testing.TestDatabase;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,10 +22,11 @@ class ApiTestcontainersIT {
 
     @Test
     void shouldServeTheJobLifecycleOverHttpOnAContainerizedBroker() throws Exception {
-        try (JoblineRuntime runtime = JoblineRuntime.start(ApiScenario.config(KAFKA.getBootstrapServers(), Map.of()),
-                EnumSet.of(JoblineRuntime.Role.PROCESSOR, JoblineRuntime.Role.API), false)) {
+        try (TestDatabase database = TestDatabase.create();
+                JoblineRuntime runtime = JoblineRuntime.start(ApiScenario.config(KAFKA.getBootstrapServers(), database.settings()),
+                EnumSet.allOf(JoblineRuntime.Role.class), false)) {
             ApiScenario.awaitReady(runtime);
-            ApiScenario.run(runtime.apiPort(), false);
+            ApiScenario.run(runtime.apiPort(), true);
         }
     }
 }

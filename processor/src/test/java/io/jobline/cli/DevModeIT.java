@@ -37,6 +37,8 @@ class DevModeIT {
             assertThat(api.post("/v1/jobs/dev-1/complete?wait=10s", "{\"leaseId\":\"L\"}").body().path("status").asText())
                     .isEqualTo("completed");
             assertThat(api.get("/v1/jobs/dev-1").body().path("status").asText()).isEqualTo("completed");
+            assertThat(ApiScenario.awaitHistory(api, "dev-1", 4))
+                    .containsExactly("job.created", "job.scheduled", "job.started", "job.completed");
             assertThat(api.post("/v1/jobs/dev-1/start?wait=10s", "{\"workerId\":\"w\"}").status()).isEqualTo(409);
         } finally {
             stop(dev, log);
