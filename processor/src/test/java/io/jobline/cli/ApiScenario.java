@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobline.config.JoblineConfig;
-import java.nio.file.Files;
+import io.jobline.testing.KafkaBrokerExtension;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,20 +23,13 @@ final class ApiScenario {
     private ApiScenario() {}
 
     /** Configuration for a runtime on {@code bootstrap}, with fresh topic names and two tenants. */
-    static JoblineConfig config(String bootstrap, Map<String, String> extra) throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
+    static JoblineConfig config(String bootstrap, Map<String, String> extra) {
         Map<String, String> settings = new LinkedHashMap<>(Map.of(
-                "jobline.bootstrap.servers", bootstrap,
-                "jobline.application.id", "api-" + run,
-                "jobline.topic.commands", "commands-" + run,
-                "jobline.topic.timeline", "timeline-" + run,
-                "jobline.topic.rejections", "rejections-" + run,
                 "jobline.topic.partitions", "3",
                 "jobline.api.port", "0",
-                "jobline.api.tokens", "acme:" + ACME + ",globex:" + GLOBEX,
-                "jobline.state.dir", Files.createTempDirectory("jobline-api").toString()));
+                "jobline.api.tokens", "acme:" + ACME + ",globex:" + GLOBEX));
         settings.putAll(extra);
-        return JoblineConfig.of(settings);
+        return JoblineConfig.of(KafkaBrokerExtension.settings(bootstrap, "api", KafkaBrokerExtension.newRun(), settings));
     }
 
     static void awaitReady(JoblineRuntime runtime) throws InterruptedException {

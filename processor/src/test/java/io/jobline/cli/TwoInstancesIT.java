@@ -3,16 +3,15 @@ package io.jobline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobline.config.JoblineConfig;
-import io.jobline.embedded.EmbeddedKafka;
-import java.nio.file.Files;
+import io.jobline.testing.KafkaBrokerExtension;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two processor instances (processor and API roles) on one cluster: they share the partitions,
@@ -21,12 +20,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class TwoInstancesIT {
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @Test
     void shouldShareThePartitionsAndAnswerTheSameFromEitherInstance() throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        try (EmbeddedKafka broker = EmbeddedKafka.start();
-                JoblineRuntime first = start(broker, run);
-                JoblineRuntime second = start(broker, run)) {
+        String run = KafkaBrokerExtension.newRun();
+        try (JoblineRuntime first = start(run);
+                JoblineRuntime second = start(run)) {
             ApiClient a = new ApiClient("http://127.0.0.1:" + first.apiPort(), "token-a");
             ApiClient b = new ApiClient("http://127.0.0.1:" + second.apiPort(), "token-a");
             awaitBothOwnPartitions(first, second);
@@ -54,18 +55,12 @@ class TwoInstancesIT {
         }
     }
 
-    private static JoblineRuntime start(EmbeddedKafka broker, String run) throws Exception {
-        JoblineConfig config = JoblineConfig.of(Map.of(
-                "jobline.bootstrap.servers", broker.bootstrapServers(),
-                "jobline.application.id", "two-" + run,
-                "jobline.topic.commands", "commands-" + run,
-                "jobline.topic.timeline", "timeline-" + run,
-                "jobline.topic.rejections", "rejections-" + run,
+    private static JoblineRuntime start(String run) {
+        JoblineConfig config = KAFKA.config("two", run, Map.of(
                 "jobline.topic.partitions", "6",
                 "jobline.api.port", "0",
                 "jobline.api.advertised.host", "127.0.0.1",
-                "jobline.api.tokens", "acme:token-a,globex:token-b",
-                "jobline.state.dir", Files.createTempDirectory("jobline-two").toString()));
+                "jobline.api.tokens", "acme:token-a,globex:token-b"));
         return JoblineRuntime.start(config, EnumSet.of(JoblineRuntime.Role.PROCESSOR, JoblineRuntime.Role.API), false);
     }
 
