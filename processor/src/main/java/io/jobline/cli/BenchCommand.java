@@ -1,7 +1,10 @@
 package io.jobline.cli;
 
 import io.jobline.bench.Benchmarks;
+import io.jobline.bench.SinkBench;
+import io.jobline.config.JoblineConfig;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,14 +24,17 @@ import picocli.CommandLine.Parameters;
             "  state-codec  the job-state encoding: binary against JSON",
             "  processor    all four of the above",
             "  dag          DAG scheduling latency on an in-JVM broker: 12 partitions, 2 stream threads",
-            "  api          POST /v1/jobs against a running jobline (start `jobline dev` first), with and without ?wait="
+            "  api          POST /v1/jobs against a running jobline (start `jobline dev` first), with and without ?wait=",
+            "  sink         the PostgreSQL sink against a raw COPY, and its lag at 20,000 events/s",
+            "               (--commands is the number of timeline events; in-JVM broker; --db-url)"
         },
         footer = {"", "Examples:", "  jobline bench decision --commands 2000000", "  jobline bench processor --passes 3",
             "  jobline bench dag --fan-out 2000 --chain 200",
-            "  jobline dev & jobline bench api --url http://127.0.0.1:8080 --requests 20000"})
+            "  jobline dev & jobline bench api --url http://127.0.0.1:8080 --requests 20000",
+            "  jobline bench sink --db-url jdbc:postgresql://127.0.0.1:5432/test"})
 final class BenchCommand implements Callable<Integer> {
 
-    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR, DAG, API }
+    enum Target { DECISION, HANDLER, TOPOLOGY, STATE_CODEC, PROCESSOR, DAG, API, SINK }
 
     @Parameters(index = "0", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES}.",
             converter = TargetConverter.class)
@@ -69,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "32")
     int concurrency;
 
+    @Option(names = "--db-url", paramLabel = "JDBC_URL",
+            description = "sink: the PostgreSQL to measure (default: jobline.db.url); it gets a schema of its own.")
+    String dbUrl;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -86,6 +96,8 @@ final class BenchCommand implements Callable<Integer> {
             case HANDLER -> benchmarks.handler(commands, passes);
             case TOPOLOGY -> benchmarks.topology(Math.max(1_000, commands / 10), passes);
             case STATE_CODEC -> benchmarks.stateCodec(commands / 10, passes);
+            case SINK -> new SinkBench(out, JoblineConfig.load(null, System.getenv(),
+                    dbUrl == null ? Map.of() : Map.of(JoblineConfig.DB_URL.name(), dbUrl))).run(commands);
             case PROCESSOR -> {
                 benchmarks.decision(commands, passes);
                 benchmarks.handler(commands, passes);

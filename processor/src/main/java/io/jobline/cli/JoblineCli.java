@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JoblineCli.Version.class,
         description = "A Kafka-native job lifecycle processor.",
-        subcommands = {DevCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {DevCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class,
+            MigrateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'jobline COMMAND --help' for a command's options and examples."})
 public final class JoblineCli implements Runnable {
 

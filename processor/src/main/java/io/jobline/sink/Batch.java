@@ -6,32 +6,36 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The rows of one transaction, sorted by table; {@code latestPerJob} holds each job's highest sequence. */
-record Batch(List<EventRow> events, Collection<EventRow> latestPerJob, List<RejectionRow> rejections) {
+/** What a transaction writes besides history, gathered row by row: each job's latest event, the rejections. */
+final class Batch {
 
-    static Batch of(List<SinkRow> rows) {
-        List<EventRow> events = new ArrayList<>(rows.size());
-        Map<String, EventRow> latest = new HashMap<>();
-        List<RejectionRow> rejections = new ArrayList<>();
-        for (SinkRow row : rows) {
-            if (row instanceof EventRow event) {
-                events.add(event);
-                latest.merge(event.jobId(), event, (a, b) -> a.sequence() >= b.sequence() ? a : b);
-            } else {
-                rejections.add((RejectionRow) row);
+    private final Map<String, EventRow> latestPerJob = new HashMap<>();
+    private final List<RejectionRow> rejections = new ArrayList<>();
+    private int malformed;
+
+    void add(SinkRow row) {
+        if (row instanceof EventRow event) {
+            latestPerJob.merge(event.jobId(), event, (a, b) -> a.sequence() >= b.sequence() ? a : b);
+        } else {
+            RejectionRow rejection = (RejectionRow) row;
+            rejections.add(rejection);
+            if (!rejection.readable()) {
+                malformed++;
             }
         }
-        return new Batch(events, latest.values(), rejections);
+    }
+
+    /** At most one event per job: ON CONFLICT DO UPDATE may not touch a row twice in one statement. */
+    Collection<EventRow> latestPerJob() {
+        return latestPerJob.values();
+    }
+
+    List<RejectionRow> rejections() {
+        return rejections;
     }
 
     /** Records the sink could not read as what their topic says, stored raw. */
     int malformed() {
-        int count = 0;
-        for (RejectionRow rejection : rejections) {
-            if (!rejection.readable()) {
-                count++;
-            }
-        }
-        return count;
+        return malformed;
     }
 }

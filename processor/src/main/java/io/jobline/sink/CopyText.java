@@ -8,37 +8,37 @@ import java.nio.charset.StandardCharsets;
  * Writes rows in PostgreSQL's COPY text format straight into a COPY stream: fields separated by
  * tabs, rows by newlines, {@code \N} for null, and backslash, tab, newline and carriage return
  * escaped. Escaping works on UTF-8 bytes, which is safe because no byte of a multi-byte UTF-8
- * sequence is below 0x80.
+ * sequence is below 0x80. Public for the sink benchmark's raw COPY baseline.
  */
-final class CopyText {
+public final class CopyText {
 
     private static final byte[] NULL = {'\\', 'N'};
 
     private final OutputStream out;
     private boolean inRow;
 
-    CopyText(OutputStream out) {
+    public CopyText(OutputStream out) {
         this.out = out;
     }
 
-    CopyText text(String value) throws IOException {
+    public CopyText text(String value) throws IOException {
         return value == null ? nullField() : bytes(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    CopyText number(long value) throws IOException {
+    public CopyText number(long value) throws IOException {
         separate();
         out.write(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
         return this;
     }
 
-    CopyText nullField() throws IOException {
+    public CopyText nullField() throws IOException {
         separate();
         out.write(NULL);
         return this;
     }
 
     /** A field of UTF-8 text, escaped; unescaped runs go out in one write. */
-    CopyText bytes(byte[] utf8) throws IOException {
+    public CopyText bytes(byte[] utf8) throws IOException {
         separate();
         int run = 0;
         for (int i = 0; i < utf8.length; i++) {
@@ -54,7 +54,7 @@ final class CopyText {
         return this;
     }
 
-    void endRow() throws IOException {
+    public void endRow() throws IOException {
         out.write('\n');
         inRow = false;
     }

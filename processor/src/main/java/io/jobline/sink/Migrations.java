@@ -32,6 +32,8 @@ public final class Migrations {
         List<String> applied = result.migrations.stream()
                 .map(migration -> "V" + migration.version + " " + migration.description)
                 .toList();
-        return new Report(schema, result.initialSchemaVersion, result.targetSchemaVersion, applied);
+        // Flyway leaves the target empty when there was nothing to apply.
+        String after = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        return new Report(schema, result.initialSchemaVersion, after, applied);
     }
 }

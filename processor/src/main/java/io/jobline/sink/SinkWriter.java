@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -32,8 +33,6 @@ public final class SinkWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
 
-    private enum HistoryMode { COPY, INSERT_NEW }
-
     private final DataSource dataSource;
     private final RecordReader reader;
     private final String sink;
@@ -58,11 +57,7 @@ public final class SinkWriter {
      *     is stored, and calling again with the same arguments writes the rest exactly once
      */
     public WriteResult write(List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets) throws SQLException {
-        List<SinkRow> rows = new ArrayList<>(records.size());
-        for (SinkRecord record : records) {
-            rows.add(reader.read(record));
-        }
-        return writeIsolating(rows, Map.copyOf(nextOffsets));
+        return writeIsolating(records, Map.copyOf(nextOffsets));
     }
 
     /** The stored next offsets of {@code partitions}; partitions never written are absent. */
@@ -72,56 +67,68 @@ public final class SinkWriter {
         }
     }
 
-    private WriteResult writeIsolating(List<SinkRow> rows, Map<TopicPartition, Long> nextOffsets)
+    private WriteResult writeIsolating(List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets)
             throws SQLException {
         try {
-            return writeSkippingStored(rows, nextOffsets);
+            return writeSkippingStored(records, nextOffsets);
         } catch (SQLException e) {
             if (SqlFailure.of(e) != SqlFailure.UNWRITABLE) {
                 throw e;
             }
-            if (rows.size() == 1) {
-                SinkRow unwritable = asUnwritable(rows.get(0), e);
-                LOG.warn("PostgreSQL refused {}; stored it in job_rejections as malformed: {}",
-                        unwritable.source().position(), e.getMessage());
-                return transaction(List.of(unwritable), nextOffsets, HistoryMode.COPY).withUnwritableRetry();
+            if (records.size() == 1) {
+                SinkRecord record = records.get(0);
+                LOG.warn("PostgreSQL refused {}; storing it in job_rejections as malformed: {}", record.position(),
+                        e.getMessage());
+                String why = record.position() + ": PostgreSQL refused it: " + e.getMessage();
+                // The raw form holds no value PostgreSQL could refuse; should it fail all the same, the
+                // error goes up and the batch is tried again later rather than dropped.
+                return transaction(records, nextOffsets, HistoryCopy.Mode.COPY,
+                        unwritable -> RejectionRow.malformed(unwritable, why)).withUnwritableRetry();
             }
             // Offsets stay exact: the first half stores where it ends, the second where the batch ends.
-            List<SinkRow> first = rows.subList(0, rows.size() / 2);
+            List<SinkRecord> first = records.subList(0, records.size() / 2);
             return writeIsolating(first, offsetsAfter(first, nextOffsets))
-                    .plus(writeIsolating(rows.subList(first.size(), rows.size()), nextOffsets))
+                    .plus(writeIsolating(records.subList(first.size(), records.size()), nextOffsets))
                     .withUnwritableRetry();
         }
     }
 
-    private WriteResult writeSkippingStored(List<SinkRow> rows, Map<TopicPartition, Long> nextOffsets)
+    private WriteResult writeSkippingStored(List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets)
             throws SQLException {
         try {
-            return transaction(rows, nextOffsets, HistoryMode.COPY);
+            return transaction(records, nextOffsets, HistoryCopy.Mode.COPY, reader::read);
         } catch (SQLException e) {
             if (SqlFailure.of(e) != SqlFailure.DUPLICATE) {
                 throw e;
             }
             LOG.debug("events of the batch are already in job_history; writing only the new ones");
-            return transaction(rows, nextOffsets, HistoryMode.INSERT_NEW).withDuplicateRetry();
+            return transaction(records, nextOffsets, HistoryCopy.Mode.INSERT_NEW, reader::read).withDuplicateRetry();
         }
     }
 
-    private WriteResult transaction(List<SinkRow> rows, Map<TopicPartition, Long> nextOffsets, HistoryMode mode)
-            throws SQLException {
+    private WriteResult transaction(List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets,
+            HistoryCopy.Mode mode, Function<SinkRecord, SinkRow> read) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<SinkRow> unwritten = skipWritten(connection, rows, nextOffsets);
-                Batch batch = Batch.of(unwritten);
-                long events = mode == HistoryMode.COPY
-                        ? HistoryTable.copy(connection, batch.events())
-                        : HistoryTable.insertNew(connection, batch.events());
+                List<SinkRecord> unwritten = skipWritten(connection, records, nextOffsets);
+                Batch batch = new Batch();
+                long events;
+                try (HistoryCopy history = HistoryCopy.open(connection, mode)) {
+                    for (SinkRecord record : unwritten) {
+                        SinkRow row = read.apply(record);
+                        batch.add(row);
+                        if (row instanceof EventRow event) {
+                            history.add(event);
+                        }
+                    }
+                    events = history.finish();
+                }
                 int jobs = JobsTable.upsert(connection, batch.latestPerJob());
                 int rejections = RejectionsTable.insert(connection, batch.rejections());
                 OffsetsTable.store(connection, sink, nextOffsets);
                 connection.commit();
-                return new WriteResult(rows.size(), rows.size() - unwritten.size(), events, jobs, rejections,
+                return new WriteResult(records.size(), records.size() - unwritten.size(), events, jobs, rejections,
                         batch.malformed(), 0, 0);
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(connection, e);
@@ -130,42 +137,35 @@ public final class SinkWriter {
         }
     }
 
-    /** The rows at or past the stored offsets, which stay locked until the transaction ends. */
-    private List<SinkRow> skipWritten(Connection connection, List<SinkRow> rows,
+    /** The records at or past the stored offsets, whose rows stay locked until the transaction ends. */
+    private List<SinkRecord> skipWritten(Connection connection, List<SinkRecord> records,
             Map<TopicPartition, Long> nextOffsets) throws SQLException {
         if (nextOffsets.isEmpty()) {
-            return rows;
+            return records;
         }
         Map<TopicPartition, Long> stored = OffsetsTable.read(connection, sink, nextOffsets.keySet(), true);
         if (stored.isEmpty()) {
-            return rows;
+            return records;
         }
-        List<SinkRow> unwritten = new ArrayList<>(rows.size());
-        for (SinkRow row : rows) {
-            Long next = stored.get(row.source().topicPartition());
-            if (next == null || row.source().offset() >= next) {
-                unwritten.add(row);
+        List<SinkRecord> unwritten = new ArrayList<>(records.size());
+        for (SinkRecord record : records) {
+            Long next = stored.get(record.topicPartition());
+            if (next == null || record.offset() >= next) {
+                unwritten.add(record);
             }
         }
         return unwritten;
     }
 
-    private static Map<TopicPartition, Long> offsetsAfter(List<SinkRow> rows, Map<TopicPartition, Long> nextOffsets) {
+    private static Map<TopicPartition, Long> offsetsAfter(List<SinkRecord> records,
+            Map<TopicPartition, Long> nextOffsets) {
         Map<TopicPartition, Long> after = new HashMap<>();
         if (!nextOffsets.isEmpty()) {
-            for (SinkRow row : rows) {
-                after.merge(row.source().topicPartition(), row.source().offset() + 1, Math::max);
+            for (SinkRecord record : records) {
+                after.merge(record.topicPartition(), record.offset() + 1, Math::max);
             }
         }
         return after;
-    }
-
-    private static SinkRow asUnwritable(SinkRow row, SQLException e) throws SQLException {
-        if (row instanceof RejectionRow rejection && !rejection.readable()) {
-            throw e; // already the raw form, which holds no value PostgreSQL could refuse
-        }
-        return RejectionRow.malformed(row.source(), row.source().position() + ": PostgreSQL refused it: "
-                + e.getMessage());
     }
 
     private static void rollback(Connection connection, Throwable cause) {
