@@ -52,9 +52,9 @@ public final class Exporter {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final Settings settings;
-    private final Progress.Listener listener;
+    private final TransferProgress.Listener listener;
 
-    public Exporter(Settings settings, Progress.Listener listener) {
+    public Exporter(Settings settings, TransferProgress.Listener listener) {
         this.settings = settings;
         this.listener = listener;
     }
@@ -86,7 +86,7 @@ public final class Exporter {
             for (TopicPartition tp : partitions) {
                 writers.put(tp, bundle.open(tp.topic(), tp.partition()));
             }
-            Progress progress = new Progress("export", expected, listener, 5_000);
+            TransferProgress progress = new TransferProgress("export", expected, listener, 5_000);
             copy(consumer, partitions, start, end, writers, progress);
             progress.finish();
 
@@ -110,7 +110,7 @@ public final class Exporter {
 
     private void copy(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
             Map<TopicPartition, Long> start, Map<TopicPartition, Long> end,
-            Map<TopicPartition, BundleWriter.PartitionWriter> writers, Progress progress) {
+            Map<TopicPartition, BundleWriter.PartitionWriter> writers, TransferProgress progress) {
         Set<TopicPartition> pending = new HashSet<>();
         for (TopicPartition tp : partitions) {
             if (start.get(tp) < end.get(tp)) {

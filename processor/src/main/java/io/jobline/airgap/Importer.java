@@ -58,15 +58,15 @@ public final class Importer {
     }
 
     /** What an import did: records written and records skipped as already imported. */
-    public record Result(long written, long skipped, Progress.Snapshot progress) {}
+    public record Result(long written, long skipped, TransferProgress.Snapshot progress) {}
 
     private static final long TRANSACTION_BYTES = 64L << 20;
     private static final String TIMESTAMP_TYPE = "message.timestamp.type";
 
     private final Settings settings;
-    private final Progress.Listener listener;
+    private final TransferProgress.Listener listener;
 
-    public Importer(Settings settings, Progress.Listener listener) {
+    public Importer(Settings settings, TransferProgress.Listener listener) {
         this.settings = settings;
         this.listener = listener;
     }
@@ -109,13 +109,13 @@ public final class Importer {
         }
         long expected = selected.stream().flatMap(t -> t.files().stream()).mapToLong(Manifest.PartitionFile::records)
                 .sum();
-        Progress progress = new Progress("import", expected, listener, 5_000);
+        TransferProgress progress = new TransferProgress("import", expected, listener, 5_000);
         long[] counts = write(bundle, selected, imported, progressGroup, progress);
         return new Result(counts[0], counts[1], progress.finish());
     }
 
     private long[] write(Bundle bundle, List<Manifest.Topic> topics, Map<TopicPartition, Long> imported,
-            String progressGroup, Progress progress) {
+            String progressGroup, TransferProgress progress) {
         ConsumerGroupMetadata group = new ConsumerGroupMetadata(progressGroup);
         long written = 0;
         long skipped = 0;

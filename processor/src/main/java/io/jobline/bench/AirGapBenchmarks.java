@@ -7,7 +7,7 @@ import io.jobline.airgap.LogInput;
 import io.jobline.airgap.LogRecord;
 import io.jobline.airgap.Manifest;
 import io.jobline.airgap.ProcessorPolicy;
-import io.jobline.airgap.Progress;
+import io.jobline.airgap.TransferProgress;
 import io.jobline.airgap.RecordLineWriter;
 import io.jobline.airgap.Replayer;
 import io.jobline.config.JoblineConfig;
@@ -104,14 +104,14 @@ public final class AirGapBenchmarks {
             Exporter exporter = new Exporter(new Exporter.Settings(client(source), "bench",
                     new Manifest.Processor("jobline", COMMANDS, "jobline.timeline", "jobline.rejections",
                             ProcessorPolicy.from(JoblineConfig.defaults())), Duration.ofSeconds(120)),
-                    Progress.Listener.NONE);
+                    TransferProgress.Listener.NONE);
             long start = System.nanoTime();
             Manifest manifest = exporter.export(new Exporter.Request(List.of(COMMANDS), Map.of(), null, bundle));
             report("export (read_committed to NDJSON)", manifest.records(), bundleBytes(manifest), start);
             if (withImport) {
                 try (EmbeddedKafka target = EmbeddedKafka.start(); Bundle opened = Bundle.open(bundle)) {
                     Importer importer = new Importer(new Importer.Settings(client(target), 1, "jobline",
-                            Importer.Settings.DEFAULT_RECORDS_PER_TRANSACTION), Progress.Listener.NONE);
+                            Importer.Settings.DEFAULT_RECORDS_PER_TRANSACTION), TransferProgress.Listener.NONE);
                     start = System.nanoTime();
                     Importer.Result result = importer.importBundle(opened, List.of());
                     report("import (digests checked, transactional)", result.written(), bundleBytes(manifest), start);

@@ -27,13 +27,11 @@ public final class DagBenchmark {
     public void run(int fanOut, int chain, long commitIntervalMs) throws Exception {
         Path stateDir = Files.createTempDirectory("jobline-dag-bench");
         try (EmbeddedKafka broker = EmbeddedKafka.start()) {
-            JoblineConfig config = JoblineConfig.of(Map.of(
-                    "jobline.bootstrap.servers", broker.bootstrapServers(),
-                    "jobline.application.id", "jobline-dag-bench",
-                    "jobline.topic.partitions", "12",
-                    "jobline.stream.threads", "2",
-                    "jobline.commit.interval.ms", Long.toString(commitIntervalMs),
-                    "jobline.state.dir", stateDir.toString()));
+            Map<String, String> settings = new java.util.HashMap<>(DagScenario.settings(commitIntervalMs));
+            settings.put("jobline.bootstrap.servers", broker.bootstrapServers());
+            settings.put("jobline.application.id", "jobline-dag-bench");
+            settings.put("jobline.state.dir", stateDir.toString());
+            JoblineConfig config = JoblineConfig.of(settings);
             TopicAdmin.ensureTopics(config);
             try (LifecycleService service = new LifecycleService(config, new SimpleMeterRegistry());
                     TimelineWorker worker = new TimelineWorker(broker.bootstrapServers(),

@@ -36,6 +36,14 @@ public final class DagScenario {
 
     private DagScenario() {}
 
+    /** The processor settings the DAG is measured and tested under: 12 partitions, 2 stream threads. */
+    public static Map<String, String> settings(long commitIntervalMs) {
+        return Map.of(
+                "jobline.topic.partitions", "12",
+                "jobline.stream.threads", "2",
+                "jobline.commit.interval.ms", Long.toString(commitIntervalMs));
+    }
+
     /** {@code root} and {@code width} jobs that depend on it. */
     public static Result fanOut(TimelineWorker worker, String prefix, int width, Duration timeout) {
         String root = prefix + "-root";

@@ -92,7 +92,7 @@ public final class TimelineWorker implements AutoCloseable {
                 return false;
             }
             for (ConsumerRecord<String, byte[]> record : timeline.poll(Duration.ofMillis(50))) {
-                Seen event = new Seen(parse(record.value()), System.currentTimeMillis());
+                Seen event = new Seen(Json.tree(record.value()), System.currentTimeMillis());
                 seen.add(event);
                 if (completeScheduledJobs) {
                     react(event);
@@ -122,13 +122,6 @@ public final class TimelineWorker implements AutoCloseable {
         return List.copyOf(seen);
     }
 
-    private static JsonNode parse(byte[] bytes) {
-        try {
-            return Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public void close() {

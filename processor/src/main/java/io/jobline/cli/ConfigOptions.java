@@ -1,38 +1,36 @@
 package io.jobline.cli;
 
 import io.jobline.config.JoblineConfig;
-import io.jobline.stream.TopicAdmin;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Option;
 
-/**
- * How a command finds its configuration: the defaults, an optional properties file, the
- * {@code JOBLINE_*} environment, then these flags. Shared by every command that reads jobline's
- * configuration, so they all read it alike.
- */
+/** The configuration options every command shares; a picocli mixin so they are parsed in one place. */
 final class ConfigOptions {
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file with jobline.* and kafka.* keys (the README's configuration reference).")
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of jobline.* and kafka.* keys.")
     Path file;
 
-    @Option(names = "--bootstrap", paramLabel = "SERVERS",
-            description = "Kafka bootstrap servers (default: jobline.bootstrap.servers, else localhost:9092).")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers"
+            + " (jobline.bootstrap.servers; env JOBLINE_BOOTSTRAP_SERVERS).")
     String bootstrap;
 
-    JoblineConfig load() {
-        Map<String, String> overrides = new HashMap<>();
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any configuration key, e.g."
+            + " --set jobline.topic.partitions=24 or --set kafka.security.protocol=SSL. Repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /** File, then environment, then these flags, then {@code overrides}. */
+    JoblineConfig load(Map<String, String> overrides) {
+        Map<String, String> flags = new LinkedHashMap<>(settings);
         if (bootstrap != null) {
-            overrides.put(JoblineConfig.BOOTSTRAP_SERVERS.name(), bootstrap);
+            flags.put(JoblineConfig.BOOTSTRAP_SERVERS.name(), bootstrap);
         }
-        return JoblineConfig.load(file, System.getenv(), overrides);
+        flags.putAll(overrides);
+        return JoblineConfig.load(file, System.getenv(), flags);
     }
 
-    /** Bootstrap servers and the {@code kafka.*} pass-through settings, for any Kafka client. */
-    static Properties kafkaClient(JoblineConfig config) {
-        return TopicAdmin.adminProperties(config);
+    JoblineConfig load() {
+        return load(Map.of());
     }
 }

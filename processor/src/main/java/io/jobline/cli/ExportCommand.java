@@ -6,6 +6,7 @@ import io.jobline.airgap.Manifest;
 import io.jobline.airgap.ProcessorPolicy;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
+import io.jobline.stream.TopicAdmin;
 import io.jobline.wire.Timestamps;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,7 @@ final class ExportCommand implements Callable<Integer> {
             Manifest.Processor processor = new Manifest.Processor(joblineConfig.get(JoblineConfig.APPLICATION_ID),
                     joblineConfig.get(JoblineConfig.COMMANDS_TOPIC), joblineConfig.get(JoblineConfig.TIMELINE_TOPIC),
                     joblineConfig.get(JoblineConfig.REJECTIONS_TOPIC), ProcessorPolicy.from(joblineConfig));
-            Exporter exporter = new Exporter(new Exporter.Settings(ConfigOptions.kafkaClient(joblineConfig),
+            Exporter exporter = new Exporter(new Exporter.Settings(TopicAdmin.adminProperties(joblineConfig),
                     JoblineCli.Version.current(), processor, Duration.ofSeconds(idleTimeoutSeconds)),
                     snapshot -> spec.commandLine().getErr().println(snapshot));
             Manifest manifest = exporter.export(new Exporter.Request(exported, parseOffsets(), parseTime(), out));

@@ -5,6 +5,7 @@ import io.jobline.airgap.Bundle;
 import io.jobline.airgap.Importer;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
+import io.jobline.stream.TopicAdmin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,7 +62,7 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         try (Bundle bundle = Bundle.open(in)) {
             JoblineConfig joblineConfig = config.load();
-            Importer importer = new Importer(new Importer.Settings(ConfigOptions.kafkaClient(joblineConfig),
+            Importer importer = new Importer(new Importer.Settings(TopicAdmin.adminProperties(joblineConfig),
                     joblineConfig.get(JoblineConfig.TOPIC_REPLICATION), joblineConfig.get(JoblineConfig.APPLICATION_ID),
                     recordsPerTransaction),
                     snapshot -> spec.commandLine().getErr().println(snapshot));

@@ -99,12 +99,26 @@ public final class JoblineConfig {
             30_000L, "Longest wait between the sink's attempts while PostgreSQL is unavailable.",
             ConfigKey.longAtLeast(1));
 
+    public static final ConfigKey<Integer> API_PORT = new ConfigKey<>("jobline.api.port",
+            8080, "Port of the HTTP API.", ConfigKey.intAtLeast(0));
+    public static final ConfigKey<String> API_BIND = new ConfigKey<>("jobline.api.bind",
+            "0.0.0.0", "Address the HTTP API listens on.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> API_ADVERTISED_HOST = new ConfigKey<>("jobline.api.advertised.host",
+            "localhost", "Host other instances reach this one's API at (GET /v1/jobs/{id} is forwarded to the"
+                    + " instance that owns the job).", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> API_TOKENS = new ConfigKey<>("jobline.api.tokens",
+            "", "Bearer tokens, each bound to a tenant: tenant:token,tenant:token. Empty: no authentication"
+                    + " (dev only; run refuses it without --insecure).", raw -> raw);
+    public static final ConfigKey<Long> API_WAIT_MAX_MS = new ConfigKey<>("jobline.api.wait.max.ms",
+            30_000L, "Longest ?wait= a client may ask for.", ConfigKey.longAtLeast(0));
+
     public static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, COMMANDS_TOPIC,
             TIMELINE_TOPIC, REJECTIONS_TOPIC, TOPIC_PARTITIONS, TOPIC_REPLICATION, PROCESSING_GUARANTEE,
             STREAM_THREADS, STATE_DIR, COMMIT_INTERVAL_MS, SEALED, EGRESS_ALLOW, MAX_COMMAND_BYTES, MAX_DEPENDENCIES,
             DEFAULT_LEASE_MS, RETRY_MAX_RETRIES, RETRY_INITIAL_DELAY_MS, RETRY_MULTIPLIER, RETRY_MAX_DELAY_MS,
             RETRY_JITTER, TIMER_INTERVAL_MS, TIMER_BATCH, DB_URL, DB_USER, DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE,
-            SINK_GROUP_ID, SINK_MAX_POLL_RECORDS, SINK_RETRY_BACKOFF_MAX_MS);
+            SINK_GROUP_ID, SINK_MAX_POLL_RECORDS, SINK_RETRY_BACKOFF_MAX_MS, API_PORT, API_BIND, API_ADVERTISED_HOST,
+            API_TOKENS, API_WAIT_MAX_MS);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;

@@ -1,11 +1,14 @@
 package io.jobline.embedded;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -15,6 +18,9 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    /** Where the test kit keeps the single combined node's log directory. */
+    private static final String NODE_DIRECTORY = "combined_0_0";
+
     private final KafkaClusterTestKit cluster;
     private boolean closed;
 
@@ -22,13 +28,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /** A throw-away broker: its data is deleted on close. */
     public static EmbeddedKafka start() {
+        return start(null);
+    }
+
+    /**
+     * A broker whose data lives under {@code dataDir} (formatted on first use), so topics and
+     * records survive a restart; null for a throw-away one. The port changes on every start.
+     */
+    public static EmbeddedKafka start(Path dataDir) {
         try {
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                            .setCombined(true)
-                            .setNumBrokerNodes(1)
-                            .setNumControllerNodes(1)
-                            .build())
+            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1);
+            boolean formatted = false;
+            if (dataDir != null) {
+                Files.createDirectories(dataDir);
+                nodes.setBaseDirectory(dataDir).setClusterId(clusterId(dataDir));
+                formatted = Files.exists(dataDir.resolve(NODE_DIRECTORY).resolve("meta.properties"));
+            }
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
+                    .setDeleteOnClose(dataDir == null)
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("offsets.topic.replication.factor", "1")
@@ -36,13 +58,24 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("num.partitions", "1")
                     .build();
-            cluster.format();
+            if (!formatted) {
+                cluster.format();
+            }
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
         }
+    }
+
+    /** The cluster id of a persistent broker, made once and kept beside its data. */
+    private static String clusterId(Path dataDir) throws java.io.IOException {
+        Path file = dataDir.resolve("cluster.id");
+        if (!Files.exists(file)) {
+            Files.writeString(file, Uuid.randomUuid().toString());
+        }
+        return Files.readString(file).trim();
     }
 
     public String bootstrapServers() {

@@ -43,6 +43,15 @@ public final class Json {
         }
     }
 
+    /** The tree of JSON bytes that are expected to be valid (our own records); throws when they are not. */
+    public static JsonNode tree(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** Compact text of a tree, used to carry payloads and results through the domain unchanged. */
     public static String compact(JsonNode node) {
         try {

@@ -107,7 +107,7 @@ class ImportIT {
         source.createTopics(1, topic);
         Path bundle = export(source, topic, dir.resolve("bundle"));
         Importer importer = new Importer(new Importer.Settings(client(source), 1, "jobline", 1_000),
-                Progress.Listener.NONE);
+                TransferProgress.Listener.NONE);
 
         try (Bundle opened = Bundle.open(bundle)) {
             assertThatThrownBy(() -> importer.importBundle(opened, List.of()))
@@ -160,14 +160,14 @@ class ImportIT {
         Exporter exporter = new Exporter(new Exporter.Settings(client(broker), "test",
                 new Manifest.Processor("jobline", topic, "jobline.timeline", "jobline.rejections",
                         ProcessorPolicy.from(JoblineConfig.defaults())), Duration.ofSeconds(60)),
-                Progress.Listener.NONE);
+                TransferProgress.Listener.NONE);
         exporter.export(new Exporter.Request(List.of(topic), Map.of(), null, out));
         return out;
     }
 
     private static Importer importer(int recordsPerTransaction) {
         return new Importer(new Importer.Settings(client(target), 1, "jobline", recordsPerTransaction),
-                Progress.Listener.NONE);
+                TransferProgress.Listener.NONE);
     }
 
     private static Properties client(EmbeddedKafka broker) {

@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobline.bench.DagScenario;
 import io.jobline.bench.TimelineWorker;
 import io.jobline.config.JoblineConfig;
-import io.jobline.embedded.EmbeddedKafka;
+import io.jobline.testing.KafkaBrokerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The DAG across partitions and stream tasks on a real broker: 12 partitions, 2 stream threads,
@@ -28,38 +25,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class DependencyIT {
 
-    private static EmbeddedKafka broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    static JoblineConfig config(String bootstrap, String run) throws Exception {
-        return JoblineConfig.of(Map.of(
-                "jobline.bootstrap.servers", bootstrap,
-                "jobline.application.id", "dag-" + run,
-                "jobline.topic.commands", "commands-" + run,
-                "jobline.topic.timeline", "timeline-" + run,
-                "jobline.topic.rejections", "rejections-" + run,
-                "jobline.topic.partitions", "12",
-                "jobline.stream.threads", "2",
-                "jobline.commit.interval.ms", "50",
-                "jobline.state.dir", Files.createTempDirectory("jobline-dag").toString()));
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void shouldRunAFanOutOfTwoThousandAndAChainOfTwoHundredInOrderExactlyOnce() throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        JoblineConfig config = config(broker.bootstrapServers(), run);
+        JoblineConfig config = KAFKA.config("dag", DagScenario.settings(50));
         TopicAdmin.ensureTopics(config);
         try (LifecycleService service = new LifecycleService(config, new SimpleMeterRegistry());
-                TimelineWorker worker = new TimelineWorker(broker.bootstrapServers(),
+                TimelineWorker worker = new TimelineWorker(KAFKA.bootstrapServers(),
                         config.get(JoblineConfig.COMMANDS_TOPIC), config.get(JoblineConfig.TIMELINE_TOPIC))
                         .completeScheduledJobs()) {
             service.start();

@@ -8,11 +8,10 @@ import io.jobline.domain.Command;
 import io.jobline.domain.CommandHeader;
 import io.jobline.domain.JobError;
 import io.jobline.domain.RetrySpec;
-import io.jobline.embedded.EmbeddedKafka;
+import io.jobline.testing.KafkaBrokerExtension;
 import io.jobline.wire.CommandCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,10 +31,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hundreds of jobs through their whole lifecycle on a real KRaft broker with exactly-once on.
@@ -48,29 +46,13 @@ class LifecycleIT {
 
     private static final int JOBS = 300;
 
-    private static EmbeddedKafka broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void shouldRunHundredsOfJobsThroughTheirLifecycleExactlyOnce() throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        JoblineConfig config = JoblineConfig.of(Map.of(
-                "jobline.bootstrap.servers", broker.bootstrapServers(),
-                "jobline.application.id", "lifecycle-it-" + run,
-                "jobline.topic.commands", "commands-" + run,
-                "jobline.topic.timeline", "timeline-" + run,
-                "jobline.topic.rejections", "rejections-" + run,
+        JoblineConfig config = KAFKA.config("lifecycle", Map.of(
                 "jobline.topic.partitions", "6",
-                "jobline.state.dir", Files.createTempDirectory("jobline-it").toString(),
                 "jobline.timer.interval.ms", "50"));
         assertThat(TopicAdmin.ensureTopics(config)).hasSize(3);
         assertThat(TopicAdmin.ensureTopics(config)).isEmpty();
@@ -197,7 +179,7 @@ class LifecycleIT {
 
     private static KafkaProducer<String, byte[]> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
@@ -205,7 +187,7 @@ class LifecycleIT {
 
     private static KafkaConsumer<String, byte[]> consumer(String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

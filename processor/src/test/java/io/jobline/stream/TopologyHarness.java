@@ -169,12 +169,9 @@ final class TopologyHarness implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+
     static JsonNode parse(byte[] bytes) {
-        try {
-            return Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.tree(bytes);
     }
 
     @Override

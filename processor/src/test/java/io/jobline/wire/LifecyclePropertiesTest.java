@@ -162,19 +162,19 @@ class LifecyclePropertiesTest {
             handler.handle(key, value, now, new CommandHandler.Output() {
                 @Override
                 public void event(TimelineEvent event, byte[] bytes) {
-                    JsonNode json = parse(bytes);
+                    JsonNode json = Json.tree(bytes);
                     Schemas.assertValid(SchemaName.EVENT_ENVELOPE, json);
                     events.add(json);
                 }
 
                 @Override
                 public void rejection(String rejectionKey, RejectionRecord rejection, byte[] bytes) {
-                    Schemas.assertValid(SchemaName.REJECTION, parse(bytes));
+                    Schemas.assertValid(SchemaName.REJECTION, Json.tree(bytes));
                 }
 
                 @Override
                 public void command(Command command, byte[] bytes) {
-                    Schemas.assertValid(SchemaName.COMMAND, parse(bytes));
+                    Schemas.assertValid(SchemaName.COMMAND, Json.tree(bytes));
                     recorded.add(bytes);
                 }
             });
@@ -207,15 +207,8 @@ class LifecyclePropertiesTest {
         }
 
         private static String key(byte[] command) {
-            return parse(command).path("jobId").asText();
+            return Json.tree(command).path("jobId").asText();
         }
 
-        private static JsonNode parse(byte[] bytes) {
-            try {
-                return Json.MAPPER.readTree(bytes);
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }

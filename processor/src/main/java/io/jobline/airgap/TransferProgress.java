@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * Counts the records and bytes of a long export or import and hands a snapshot to a listener
  * every few seconds, and once more at the end, so that an operator sees it move and its rate.
  */
-public final class Progress {
+public final class TransferProgress {
 
     /** Receives the snapshots; the CLI prints them on stderr. */
     @FunctionalInterface
@@ -49,7 +49,7 @@ public final class Progress {
     private long records;
     private long bytes;
 
-    public Progress(String task, long expected, Listener listener, long intervalMillis) {
+    public TransferProgress(String task, long expected, Listener listener, long intervalMillis) {
         this.task = task;
         this.expected = expected;
         this.listener = listener;

@@ -1,0 +1,232 @@
+package io.jobline.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.jobline.bench.TimelineRenderer;
+import io.jobline.config.JoblineConfig;
+import io.jobline.embedded.EmbeddedKafka;
+import io.jobline.testing.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The sink with a real broker and a real PostgreSQL: exactly once through crashes, aborts and rebalances. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PostgresSinkIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    /** One wave of the workload: 1,000 jobs, about 4,300 events. */
+    private static final List<TimelineRenderer.Event> EVENTS =
+            TimelineRenderer.render(TimelineLog.ONE_WAVE, TimelineLog.T0);
+
+    private static EmbeddedKafka kafka;
+
+    private TestDatabase database;
+    private JoblineConfig config;
+    private KafkaTimeline timeline;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void isolate() {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        database = TestDatabase.create();
+        config = database.config(Map.of(
+                JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
+                JoblineConfig.TIMELINE_TOPIC.name(), "timeline-" + id,
+                JoblineConfig.REJECTIONS_TOPIC.name(), "rejections-" + id,
+                JoblineConfig.SINK_GROUP_ID.name(), "sink-" + id,
+                JoblineConfig.SINK_MAX_POLL_RECORDS.name(), "500",
+                JoblineConfig.SINK_RETRY_BACKOFF_MAX_MS.name(), "1000"));
+        kafka.createTopics(3, config.get(JoblineConfig.TIMELINE_TOPIC), config.get(JoblineConfig.REJECTIONS_TOPIC));
+        timeline = new KafkaTimeline(kafka.bootstrapServers(), config.get(JoblineConfig.TIMELINE_TOPIC));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        // Sinks first, then the pools they write through.
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        timeline.close();
+        database.close();
+    }
+
+    @Test
+    void shouldProjectTheCommittedTimelineExactlyOnce() {
+        timeline.send(EVENTS.subList(0, 2_000), 250);
+        timeline.sendAborted(EVENTS.subList(2_000, 2_100));
+        timeline.send(EVENTS.subList(2_000, EVENTS.size()), 250);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PostgresSink sink = startSink(database.dataSource(), registry);
+
+        awaitHistory(EVENTS.size());
+
+        assertTablesEqualTimeline();
+        assertThat(sink.isReady()).isTrue();
+        assertThat(registry.get(SinkMetrics.ROWS).tag("table", "job_history").counter().count())
+                .isEqualTo(EVENTS.size());
+        assertThat(registry.get(SinkMetrics.SKIPPED).counter().count()).isZero();
+        assertThat(database.rows("SELECT partition, next_offset FROM sink_offsets ORDER BY partition"))
+                .as("one offset per timeline partition").hasSize(3);
+    }
+
+    @Test
+    void shouldResumeWithoutLossOrDuplicatesAfterBeingKilledBetweenTwoBatches() {
+        timeline.send(EVENTS, 250);
+        FaultyDataSource faulty = new FaultyDataSource(database.dataSource());
+        faulty.afterCommit("INSERT INTO sink_offsets", 3, () -> {
+            throw new SimulatedCrash();
+        });
+        PostgresSink crashing = startSink(faulty, new SimpleMeterRegistry());
+        Await.until("the sink to crash", WAIT, () -> crashing.health().status() == SinkHealth.Status.FAILED);
+        long written = database.count("job_history");
+        assertThat(written).isBetween(1L, EVENTS.size() - 1L);
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        startSink(database.dataSource(), registry);
+        awaitHistory(EVENTS.size());
+
+        assertTablesEqualTimeline();
+        assertThat(registry.get(SinkMetrics.SKIPPED).counter().count()).as("records re-read after the restart")
+                .isZero();
+    }
+
+    @Test
+    void shouldWriteABatchOnceWhenItsTransactionAbortedMidwayAndWasRetried() {
+        timeline.send(EVENTS, 250);
+        FaultyDataSource faulty = new FaultyDataSource(database.dataSource());
+        faulty.failStatements("INSERT INTO jobs", 3);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        startSink(faulty, registry);
+
+        awaitHistory(EVENTS.size());
+
+        assertTablesEqualTimeline();
+        assertThat(registry.get(SinkMetrics.RETRIES).tag("cause", "unavailable").counter().count())
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void shouldRecoverByItselfWhenItsConnectionsAreTerminatedDuringALoad() throws Exception {
+        String applicationName = "jobline-sink-it-" + UUID.randomUUID().toString().substring(0, 8);
+        HikariDataSource dataSource = DataSources.create(config, applicationName);
+        toClose.add(dataSource);
+        startSink(dataSource, new SimpleMeterRegistry());
+        Thread load = new Thread(() -> timeline.send(EVENTS, 100), "load");
+        load.start();
+
+        int terminated = 0;
+        long seen = 0;
+        while (seen < EVENTS.size() / 2) {
+            long before = seen;
+            Await.until("the sink to write more", WAIT, () -> database.count("job_history") > before);
+            terminated += ((Number) database.value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + "WHERE application_name = '" + applicationName + "'")).intValue();
+            seen = database.count("job_history");
+        }
+        load.join();
+        awaitHistory(EVENTS.size());
+
+        assertThat(terminated).as("backends terminated during the load").isPositive();
+        assertTablesEqualTimeline();
+    }
+
+    @Test
+    void shouldStoreAMalformedTimelineValueWithItsRawBytesAndGoOn() {
+        byte[] notJson = "{\"specversion\":\"1.0\", oops".getBytes(StandardCharsets.UTF_8);
+        timeline.send(EVENTS.subList(0, 100), 50);
+        timeline.sendRaw(config.get(JoblineConfig.TIMELINE_TOPIC), "job-broken", notJson);
+        timeline.send(EVENTS.subList(100, 200), 50);
+        startSink(database.dataSource(), new SimpleMeterRegistry());
+
+        awaitHistory(200);
+
+        assertThat(database.rows("SELECT reason, job_id, encode(raw, 'hex'), message FROM job_rejections"))
+                .singleElement()
+                .satisfies(row -> {
+                    assertThat(row.subList(0, 3)).containsExactly("malformed", "job-broken",
+                            HexFormat.of().formatHex(notJson));
+                    assertThat((String) row.get(3)).contains("not valid JSON");
+                });
+        SinkAssertions.assertHistoryEqualsTimeline(database, timeline.readCommitted().stream()
+                .filter(record -> !"job-broken".equals(new String(record.key(), StandardCharsets.UTF_8)))
+                .toList());
+    }
+
+    @Test
+    void shouldSeekToTheStoredOffsetsWhenARebalanceMovesPartitions() {
+        SimpleMeterRegistry first = new SimpleMeterRegistry();
+        PostgresSink one = startSink(database.dataSource(), first);
+        timeline.send(EVENTS.subList(0, 2_000), 250);
+        awaitHistory(2_000);
+
+        SimpleMeterRegistry second = new SimpleMeterRegistry();
+        PostgresSink two = startSink(database.dataSource(), second);
+        Await.until("the partitions to be shared by the two sinks", WAIT,
+                () -> !two.assignment().isEmpty() && one.assignment().size() + two.assignment().size() == 6);
+        timeline.send(EVENTS.subList(2_000, EVENTS.size()), 250);
+        awaitHistory(EVENTS.size());
+
+        assertTablesEqualTimeline();
+        assertThat(second.get(SinkMetrics.ROWS).tag("table", "job_history").counter().count())
+                .as("rows the second sink wrote after taking partitions over").isPositive();
+        assertThat(first.get(SinkMetrics.SKIPPED).counter().count()
+                + second.get(SinkMetrics.SKIPPED).counter().count()).isZero();
+    }
+
+    private PostgresSink startSink(DataSource dataSource, SimpleMeterRegistry registry) {
+        SinkMetrics metrics = new SinkMetrics();
+        metrics.bindTo(registry);
+        PostgresSink sink = new PostgresSink(config, dataSource, metrics);
+        toClose.add(sink);
+        sink.start();
+        // The sink creates the tables itself, before its first write.
+        Await.until("the sink to migrate its schema", WAIT,
+                () -> sink.health().status() != SinkHealth.Status.STARTING);
+        return sink;
+    }
+
+    private void awaitHistory(long events) {
+        Await.until(events + " rows in job_history", WAIT, () -> database.count("job_history") >= events);
+    }
+
+    private void assertTablesEqualTimeline() {
+        List<SinkRecord> committed = timeline.readCommitted();
+        assertThat(committed).hasSize(EVENTS.size());
+        SinkAssertions.assertHistoryEqualsTimeline(database, committed);
+        SinkAssertions.assertJobsHoldTheLastEventOfEveryJob(database, committed);
+    }
+
+    /** Thrown from inside a commit: the sink thread dies there, as a killed process would. */
+    private static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash() {
+            super("simulated crash right after a commit", null, false, false);
+        }
+    }
+}
