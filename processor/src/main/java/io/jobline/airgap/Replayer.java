@@ -112,27 +112,6 @@ public final class Replayer {
         }
     }
 
-    /** Reads {@code file} (a replay output) and hands its records to {@code sink} in batches, in order. */
-    public static long project(Path file, ProjectionSink sink, int batchSize) {
-        List<LogRecord> batch = new ArrayList<>(batchSize);
-        long[] written = {0};
-        try (LogInput input = LogInput.open(file, manifest -> manifest.processor().timelineTopic())) {
-            input.forEach(record -> {
-                batch.add(record);
-                if (batch.size() == batchSize) {
-                    sink.write(List.copyOf(batch));
-                    written[0] += batch.size();
-                    batch.clear();
-                }
-            });
-        }
-        if (!batch.isEmpty()) {
-            sink.write(List.copyOf(batch));
-            written[0] += batch.size();
-        }
-        return written[0];
-    }
-
     /** A bundle: each partition file is read by the thread that replays it. */
     private void replayParts(LogInput input, Map<Integer, PartitionReplay> replays, Path work) {
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), threadFactory());

@@ -1,21 +1,29 @@
 package io.jobline.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.jobline.airgap.AirGapException;
 import io.jobline.airgap.LogInput;
 import io.jobline.airgap.Manifest;
+import io.jobline.airgap.PostgresProjection;
 import io.jobline.airgap.ProcessorPolicy;
 import io.jobline.airgap.Replayer;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.domain.EgressPolicy;
+import io.jobline.sink.DataSources;
+import io.jobline.sink.Migrations;
+import io.jobline.sink.SinkTopics;
+import io.jobline.sink.SinkWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.flywaydb.core.api.FlywayException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -37,7 +45,8 @@ import picocli.CommandLine.Option;
             "",
             "It decides under the policy in the bundle's manifest (sealed flag,",
             "allowlist, default retry and lease, limits), else the configuration's;",
-            "--sealed and --egress-allow override the egress part."
+            "--sealed and --egress-allow override the egress part. With --db-url it",
+            "also fills PostgreSQL through the sink's own writer (migrations first)."
         },
         footer = {"", "Examples:",
             "  jobline replay --input site-a.tar.gz \\",
@@ -46,7 +55,10 @@ import picocli.CommandLine.Option;
             "      --timeline t.ndjson --rejections r.ndjson",
             "  jobline replay --input site-a/ --sealed \\",
             "      --egress-allow https://api.internal,db.internal:5432 \\",
-            "      --timeline t.ndjson --rejections r.ndjson"})
+            "      --timeline t.ndjson --rejections r.ndjson",
+            "  jobline replay --input site-a.tar.gz --timeline t.ndjson \\",
+            "      --rejections r.ndjson --db-url jdbc:postgresql://127.0.0.1:5432/audit \\",
+            "      --set jobline.db.schema=site_a"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--input", required = true, paramLabel = "DIR|FILE", description = "The commands log.")
@@ -74,12 +86,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Partitions replayed at once (default: the cores).")
     Integer threads;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file: the policy and topic names used when the input has no manifest.")
-    Path configFile;
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--db-url", paramLabel = "JDBC-URL",
-            description = "Also fill PostgreSQL through the sink's writer (needs the sink; not in this build yet).")
+            description = "Also fill PostgreSQL (jobline.db.*: user, schema...) through the sink's writer.")
     String dbUrl;
 
     @CommandLine.Spec
@@ -87,28 +98,47 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        if (dbUrl != null) {
-            // Waits for the PostgreSQL sink (issue 4): its writer plugs in as an io.jobline.airgap.ProjectionSink.
-            err.println("jobline replay: --db-url needs the PostgreSQL sink, which this build does not include yet");
-            return 2;
-        }
+        PrintWriter out = spec.commandLine().getOut();
         try {
-            JoblineConfig config = JoblineConfig.load(configFile, System.getenv(), Map.of());
+            JoblineConfig joblineConfig = config.load(dbUrl == null ? Map.of()
+                    : Map.of(JoblineConfig.DB_URL.name(), dbUrl));
+            Replayer.Settings settings;
             try (LogInput commands = LogInput.open(input, manifest -> manifest.processor().commandsTopic())) {
-                Replayer.Settings settings = settings(config, commands);
+                settings = settings(joblineConfig, commands);
                 Replayer.Result result = new Replayer(settings).replay(commands, timeline, rejections);
                 EgressPolicy egress = settings.policy().egress();
-                spec.commandLine().getOut().printf("replayed %,d commands of %d partitions in %.2f s (%,.0f commands/s):"
-                                + " %,d events to %s, %,d rejections to %s; policy from %s: sealed=%s%s%n",
+                out.printf("replayed %,d commands of %d partitions in %.2f s (%,.0f commands/s): %,d events to %s,"
+                                + " %,d rejections to %s; policy from %s: sealed=%s%s%n",
                         result.commands(), result.partitions(), result.nanos() / 1e9, result.commandsPerSecond(),
                         result.events(), timeline, result.rejections(), rejections, policySource(commands),
                         egress.sealed(), egress.sealed() ? " allowlist=" + egress.allowlist() : "");
-                return 0;
             }
+            if (dbUrl != null) {
+                PostgresProjection.Result written = project(joblineConfig, settings);
+                // Not the URL: it may hold a password.
+                out.printf("wrote %,d records to PostgreSQL (schema %s): %,d history rows, %,d job rows,"
+                                + " %,d rejection rows added%n", written.records(),
+                        joblineConfig.get(JoblineConfig.DB_SCHEMA), written.events(), written.jobs(),
+                        written.rejections());
+            }
+            return 0;
         } catch (AirGapException | ConfigException e) {
-            err.println("jobline replay: " + e.getMessage());
+            spec.commandLine().getErr().println("jobline replay: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /** The replayed files into PostgreSQL, as the live sink would write them (migrations first, as it does). */
+    private PostgresProjection.Result project(JoblineConfig joblineConfig, Replayer.Settings settings) {
+        try (HikariDataSource dataSource = DataSources.create(joblineConfig, "jobline-replay")) {
+            Migrations.apply(dataSource, joblineConfig.get(JoblineConfig.DB_SCHEMA));
+            SinkWriter writer = new SinkWriter(dataSource,
+                    new SinkTopics(settings.timelineTopic(), settings.rejectionsTopic()), "jobline-replay");
+            return new PostgresProjection(writer, joblineConfig.get(JoblineConfig.SINK_MAX_POLL_RECORDS))
+                    .write(List.of(timeline, rejections));
+        } catch (FlywayException e) {
+            throw new AirGapException("cannot prepare PostgreSQL (schema " + joblineConfig.get(JoblineConfig.DB_SCHEMA)
+                    + "): " + e.getMessage(), e);
         }
     }
 

@@ -60,15 +60,6 @@ class AirGapCommandsTest {
     }
 
     @Test
-    void shouldSayThatDbUrlWaitsForTheSink() {
-        Run run = run("replay", "--input", "x.ndjson", "--timeline", "t", "--rejections", "r", "--db-url",
-                "jdbc:postgresql://localhost/jobline");
-
-        assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("PostgreSQL sink");
-    }
-
-    @Test
     void shouldNameAnInputThatIsNotThere() {
         Run run = run("verify", "--timeline", dir.resolve("nothing.ndjson").toString());
 
