@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Replayer {
 
+    // The headers LifecycleProcessor gives its outputs; ReplayerTest compares them with the topology's.
     static final List<LogRecord.Header> TIMELINE_HEADERS =
             List.of(LogRecord.Header.of("content-type", EventCodec.CONTENT_TYPE));
     static final List<LogRecord.Header> REJECTION_HEADERS =
