@@ -95,6 +95,10 @@ public final class JoblineConfig {
             ConfigKey.nonEmpty());
     public static final ConfigKey<Integer> SINK_MAX_POLL_RECORDS = new ConfigKey<>("jobline.sink.max.poll.records",
             5_000, "Most records the sink writes in one transaction.", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<Integer> SINK_THREADS = new ConfigKey<>("jobline.sink.threads",
+            2, "Consumers the PostgreSQL sink runs in this process, each with its own thread, connection and share of "
+                    + "the partitions; PostgreSQL runs one backend per connection, so two use a second core.",
+            ConfigKey.intAtLeast(1));
     public static final ConfigKey<Long> SINK_RETRY_BACKOFF_MAX_MS = new ConfigKey<>("jobline.sink.retry.backoff.max.ms",
             30_000L, "Longest wait between the sink's attempts while PostgreSQL is unavailable.",
             ConfigKey.longAtLeast(1));
@@ -117,8 +121,8 @@ public final class JoblineConfig {
             STREAM_THREADS, STATE_DIR, COMMIT_INTERVAL_MS, SEALED, EGRESS_ALLOW, MAX_COMMAND_BYTES, MAX_DEPENDENCIES,
             DEFAULT_LEASE_MS, RETRY_MAX_RETRIES, RETRY_INITIAL_DELAY_MS, RETRY_MULTIPLIER, RETRY_MAX_DELAY_MS,
             RETRY_JITTER, TIMER_INTERVAL_MS, TIMER_BATCH, DB_URL, DB_USER, DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE,
-            SINK_GROUP_ID, SINK_MAX_POLL_RECORDS, SINK_RETRY_BACKOFF_MAX_MS, API_PORT, API_BIND, API_ADVERTISED_HOST,
-            API_TOKENS, API_WAIT_MAX_MS);
+            SINK_GROUP_ID, SINK_MAX_POLL_RECORDS, SINK_THREADS, SINK_RETRY_BACKOFF_MAX_MS, API_PORT, API_BIND,
+            API_ADVERTISED_HOST, API_TOKENS, API_WAIT_MAX_MS);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;

@@ -1,323 +1,119 @@
 package io.jobline.sink;
 
 import io.jobline.config.JoblineConfig;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL sink: a consumer of the timeline and rejections topics (read_committed, its own
- * group) that writes each polled batch with {@link SinkWriter}, in one transaction together with
- * the offsets after it. It never commits offsets to Kafka: PostgreSQL holds them, and on every
- * assignment (start-up and each rebalance) the sink seeks each partition to the offset stored
- * there, so nothing is lost and nothing written twice.
+ * The PostgreSQL sink: projects the timeline and rejections topics into PostgreSQL exactly once
+ * (DESIGN §4). It runs {@code jobline.sink.threads} consumers of the sink's group, each on its
+ * own thread with its own connection and share of the partitions ({@link SinkLoop}): PostgreSQL
+ * runs one backend per connection, so a second consumer puts a second core to work, as a second
+ * sink process would. Offsets live in PostgreSQL, so consumers and processes can come and go.
  *
- * <p>While PostgreSQL is unreachable the sink pauses its partitions, keeps polling (so it stays in
- * the group) with a backoff as the poll timeout, reports not-ready, and writes the same batch
- * again once PostgreSQL answers. It applies the migrations before its first write.
- *
- * <p>All Kafka and database work happens on one thread ({@link #start()}, or a caller's
- * {@link #run()}); {@link #health()} and {@link #close()} may be called from any thread.
+ * <p>If one consumer stops on an unexpected error, the others are stopped too and the sink
+ * reports {@link SinkHealth.Status#FAILED}: a sink that writes only some partitions would look
+ * alive while falling behind.
  */
 public final class PostgresSink implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
-
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final SinkWriter writer;
-    private final SinkMetrics metrics;
-    private final SinkTopics topics;
-    private final DataSource dataSource;
-    private final String schema;
-    private final String group;
-    private final Backoff backoff;
-
-    private final AtomicBoolean entered = new AtomicBoolean();
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean closing;
-    private volatile SinkHealth health = SinkHealth.of(SinkHealth.Status.STARTING, "");
-    private volatile Set<TopicPartition> assignment = Set.of();
-
-    // Sink thread only.
-    private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
-    private final Set<TopicPartition> unpositioned = new HashSet<>();
-    private boolean migrated;
-    private Instant unavailableSince;
-    private Duration pollTimeout = POLL_TIMEOUT;
+    private final List<SinkLoop> loops;
 
     /**
-     * @param dataSource connections to the configured schema ({@link DataSources#create})
-     * @param metrics already bound to a registry
+     * @param dataSource connections to the configured schema ({@link DataSources#create}), at
+     *     least one per consumer
+     * @param metrics already bound to a registry; shared by the consumers
      */
     public PostgresSink(JoblineConfig config, DataSource dataSource, SinkMetrics metrics) {
-        this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        this.topics = SinkTopics.from(config);
-        this.group = config.get(JoblineConfig.SINK_GROUP_ID);
-        this.writer = new SinkWriter(dataSource, topics, group);
-        this.dataSource = dataSource;
-        this.schema = config.get(JoblineConfig.DB_SCHEMA);
-        this.metrics = metrics;
-        this.backoff = new Backoff(FIRST_RETRY, Duration.ofMillis(config.get(JoblineConfig.SINK_RETRY_BACKOFF_MAX_MS)));
+        int threads = config.get(JoblineConfig.SINK_THREADS);
+        List<SinkLoop> created = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            created.add(new SinkLoop(config.get(JoblineConfig.SINK_GROUP_ID) + "-" + i, config, dataSource, metrics,
+                    this::stopAll));
+        }
+        this.loops = List.copyOf(created);
     }
 
-    /** The consumer's settings; {@code kafka.*} keys pass through, except what exactly-once rests on. */
-    public static Properties consumerProperties(JoblineConfig config) {
-        Properties props = new Properties();
-        props.putAll(config.kafkaProperties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(JoblineConfig.BOOTSTRAP_SERVERS));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(JoblineConfig.SINK_GROUP_ID));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.get(JoblineConfig.SINK_MAX_POLL_RECORDS));
-        // Used only for a partition with no stored offset, or one whose records retention removed.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return props;
-    }
-
-    /** Runs the sink on a thread of its own. */
+    /** Starts every consumer on a thread of its own and returns. */
     public void start() {
-        Thread thread = new Thread(this, "jobline-sink");
-        thread.start();
+        for (SinkLoop loop : loops) {
+            new Thread(loop, loop.name()).start();
+        }
     }
 
-    public SinkHealth health() {
-        return health;
-    }
-
-    public boolean isReady() {
-        return health.isReady();
-    }
-
-    /** The partitions this sink holds now. */
-    public Set<TopicPartition> assignment() {
-        return assignment;
-    }
-
+    /** Runs the sink until it is closed or fails. */
     @Override
     public void run() {
-        if (!entered.compareAndSet(false, true)) {
-            throw new IllegalStateException("the sink runs once; it is running or closed");
-        }
-        LOG.info("PostgreSQL sink {} starting: topics {}, schema {}", group, topics.names(), schema);
+        start();
         try {
-            consumer.subscribe(topics.names(), new Rebalance());
-            while (!closing) {
-                step();
-            }
-            health = SinkHealth.of(SinkHealth.Status.STOPPED, "closed");
-        } catch (WakeupException e) {
-            health = SinkHealth.of(SinkHealth.Status.STOPPED, "closed");
-        } catch (RuntimeException | Error e) {
-            health = SinkHealth.of(SinkHealth.Status.FAILED, e.toString());
-            LOG.error("PostgreSQL sink {} stopped on an unexpected error", group, e);
-        } finally {
-            closeConsumer();
-            stopped.countDown();
-        }
-    }
-
-    /** One poll, then whatever the database work is: migrate, seek, write. */
-    private void step() {
-        consumer.poll(pollTimeout).forEach(pending::add);
-        try {
-            if (!migrated) {
-                Migrations.Report report = Migrations.apply(dataSource, schema);
-                LOG.info("schema {} at version {}{}", schema, report.versionAfter(),
-                        report.applied().isEmpty() ? "" : ", applied " + report.applied());
-                migrated = true;
-            }
-            positionAssigned();
-            writePending();
-            databaseReachable();
-        } catch (SQLException | FlywayException e) {
-            databaseUnreachable(e);
-        }
-        reportLag();
-    }
-
-    /** Seeks newly assigned partitions to the offsets stored with the rows, then lets them fetch. */
-    private void positionAssigned() throws SQLException {
-        if (unpositioned.isEmpty()) {
-            return;
-        }
-        Map<TopicPartition, Long> stored = writer.storedOffsets(unpositioned);
-        Map<String, Object> positions = new TreeMap<>();
-        for (TopicPartition partition : unpositioned) {
-            Long next = stored.get(partition);
-            if (next == null) {
-                consumer.seekToBeginning(List.of(partition));
-            } else {
-                consumer.seek(partition, next);
-            }
-            positions.put(partition.toString(), next == null ? "beginning" : next);
-        }
-        LOG.info("positioned at the offsets in sink_offsets: {}", positions);
-        consumer.resume(unpositioned);
-        unpositioned.clear();
-    }
-
-    private void writePending() throws SQLException {
-        if (pending.isEmpty()) {
-            return;
-        }
-        List<SinkRecord> records = new ArrayList<>(pending.size());
-        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : pending) {
-            records.add(SinkRecord.of(record));
-            nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
-        }
-        long start = System.nanoTime();
-        WriteResult result = writer.write(records, nextOffsets);
-        metrics.written(result, Duration.ofNanos(System.nanoTime() - start));
-        if (result.malformed() > 0) {
-            LOG.warn("{} records could never be written; stored raw in job_rejections as malformed",
-                    result.malformed());
-        }
-        pending.clear();
-    }
-
-    private void databaseReachable() {
-        if (unavailableSince != null) {
-            LOG.info("PostgreSQL reachable again after {} s and {} attempts; resuming",
-                    Duration.between(unavailableSince, Instant.now()).toSeconds(), backoff.failures());
-            unavailableSince = null;
-            consumer.resume(consumer.assignment());
-        }
-        backoff.reset();
-        pollTimeout = POLL_TIMEOUT;
-        if (!health.isReady()) {
-            health = SinkHealth.of(SinkHealth.Status.READY, "");
-        }
-    }
-
-    private void databaseUnreachable(Exception e) {
-        metrics.retried(SinkMetrics.RetryCause.UNAVAILABLE);
-        consumer.pause(consumer.assignment());
-        pollTimeout = backoff.next();
-        String cause = describe(e);
-        if (unavailableSince == null) {
-            unavailableSince = Instant.now();
-            health = SinkHealth.of(SinkHealth.Status.DATABASE_UNAVAILABLE, cause);
-            LOG.warn("PostgreSQL unavailable ({}); paused {} partitions with {} records pending, retrying with "
-                    + "backoff", cause, consumer.assignment().size(), pending.size());
-        } else {
-            LOG.debug("PostgreSQL still unavailable after {} attempts ({}); next in {} ms", backoff.failures(),
-                    cause, pollTimeout.toMillis());
-        }
-    }
-
-    private void reportLag() {
-        Map<TopicPartition, Integer> pendingByPartition = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : pending) {
-            pendingByPartition.merge(new TopicPartition(record.topic(), record.partition()), 1, Integer::sum);
-        }
-        for (TopicPartition partition : consumer.assignment()) {
-            OptionalLong lag = consumer.currentLag(partition);
-            if (lag.isPresent()) {
-                metrics.lag(partition, lag.getAsLong() + pendingByPartition.getOrDefault(partition, 0));
-            }
-        }
-    }
-
-    private static String describe(Exception e) {
-        Throwable cause = e instanceof FlywayException && e.getCause() != null ? e.getCause() : e;
-        String state = cause instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() + " " : "";
-        return state + String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
-    }
-
-    @Override
-    public void close() {
-        closing = true;
-        if (entered.compareAndSet(false, true)) {
-            closeConsumer();
-            health = SinkHealth.of(SinkHealth.Status.STOPPED, "closed before it ran");
-            stopped.countDown();
-            return;
-        }
-        consumer.wakeup();
-        try {
-            if (!stopped.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("PostgreSQL sink {} did not stop within {}", group, CLOSE_TIMEOUT);
+            for (SinkLoop loop : loops) {
+                loop.awaitStopped();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void closeConsumer() {
+    /** The least healthy of the consumers: the sink is ready only when all of them are. */
+    public SinkHealth health() {
+        SinkHealth worst = null;
+        for (SinkLoop loop : loops) {
+            SinkHealth health = loop.health();
+            if (worst == null || severity(health.status()) > severity(worst.status())) {
+                worst = health;
+            }
+        }
+        return worst;
+    }
+
+    public boolean isReady() {
+        return health().isReady();
+    }
+
+    /** The partitions this process holds now, over all its consumers. */
+    public Set<TopicPartition> assignment() {
+        Set<TopicPartition> all = new HashSet<>();
+        loops.forEach(loop -> all.addAll(loop.assignment()));
+        return all;
+    }
+
+    /** Stops every consumer and waits for them (each closes its Kafka consumer). */
+    @Override
+    public void close() {
+        stopAll();
         try {
-            consumer.close(CLOSE_TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.warn("closing the sink's consumer failed", e);
+            for (SinkLoop loop : loops) {
+                if (!loop.awaitStopped(CLOSE_TIMEOUT)) {
+                    LOG.warn("{} did not stop within {}", loop.name(), CLOSE_TIMEOUT);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Partitions come and go only inside {@code poll}, on the sink thread, between two writes. */
-    private final class Rebalance implements ConsumerRebalanceListener {
+    private void stopAll() {
+        loops.forEach(SinkLoop::stop);
+    }
 
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            // No fetch until they are positioned from sink_offsets, which may have to wait for PostgreSQL.
-            consumer.pause(partitions);
-            unpositioned.addAll(partitions);
-            assignment = Set.copyOf(consumer.assignment());
-            LOG.info("assigned {}", partitions);
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            forget(partitions, "revoked");
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(partitions, "lost");
-        }
-
-        private void forget(Collection<TopicPartition> partitions, String how) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            // Their new owner reads them from the stored offsets; a batch of them not written is its to write.
-            pending.removeIf(record -> partitions.contains(new TopicPartition(record.topic(), record.partition())));
-            unpositioned.removeAll(partitions);
-            metrics.forget(partitions);
-            Set<TopicPartition> kept = new HashSet<>(assignment);
-            kept.removeAll(partitions);
-            assignment = Set.copyOf(kept);
-            LOG.info("{} {}", how, partitions);
-        }
+    /** Which status speaks for the sink when its consumers disagree. */
+    private static int severity(SinkHealth.Status status) {
+        return switch (status) {
+            case READY -> 0;
+            case STOPPED -> 1;
+            case STARTING -> 2;
+            case DATABASE_UNAVAILABLE -> 3;
+            case FAILED -> 4;
+        };
     }
 }

@@ -2,6 +2,7 @@ package io.jobline.sink;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -111,6 +112,7 @@ public final class SinkWriter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                withoutWaitingForTheDisk(connection);
                 List<SinkRecord> unwritten = skipWritten(connection, records, nextOffsets);
                 Batch batch = new Batch();
                 long events;
@@ -134,6 +136,17 @@ public final class SinkWriter {
                 rollback(connection, e);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Commits without waiting for the WAL to reach the disk. Safe for exactly-once: a PostgreSQL
+     * crash can only lose the latest commits, rows and their offsets together, and the sink then
+     * reads those records from Kafka again. Nothing is lost; the projection is briefly behind.
+     */
+    private static void withoutWaitingForTheDisk(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL synchronous_commit = off");
         }
     }
 

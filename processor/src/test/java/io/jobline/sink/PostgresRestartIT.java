@@ -41,6 +41,8 @@ class PostgresRestartIT {
                 TestDatabase database = TestDatabase.on(postgres.getJdbcUrl("postgres", "postgres"))) {
             JoblineConfig config = database.config(Map.of(
                     JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
+                    // One consumer here, two (the default) in the other tests: both modes are covered.
+                    JoblineConfig.SINK_THREADS.name(), "1",
                     JoblineConfig.SINK_MAX_POLL_RECORDS.name(), "500",
                     JoblineConfig.SINK_RETRY_BACKOFF_MAX_MS.name(), "500"));
             kafka.createTopics(3, config.get(JoblineConfig.TIMELINE_TOPIC), config.get(JoblineConfig.REJECTIONS_TOPIC));

@@ -103,6 +103,7 @@ class PostgresSinkIT {
         });
         PostgresSink crashing = startSink(faulty, new SimpleMeterRegistry());
         Await.until("the sink to crash", WAIT, () -> crashing.health().status() == SinkHealth.Status.FAILED);
+        Await.until("its other consumer to stop too", WAIT, () -> crashing.assignment().isEmpty());
         long written = database.count("job_history");
         assertThat(written).isBetween(1L, EVENTS.size() - 1L);
 

@@ -92,7 +92,7 @@ public final class TestDatabase implements AutoCloseable {
                 JoblineConfig.DB_URL.name(), url,
                 JoblineConfig.DB_USER.name(), USER,
                 JoblineConfig.DB_SCHEMA.name(), schema,
-                JoblineConfig.DB_POOL_SIZE.name(), "2");
+                JoblineConfig.DB_POOL_SIZE.name(), "4");
     }
 
     /** {@link #config()} with more settings, e.g. the Kafka side of a test. */
