@@ -17,14 +17,31 @@ class ArchitectureTest {
             .importPackages("io.jobline");
 
     private static final String[] INFRASTRUCTURE = {
-        "org.apache.kafka..", "java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer..", "java.net.http..",
-        "io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..", "com.fasterxml.jackson..", "io.micrometer..",
-        "io.jobline.stream..", "io.jobline.wire..", "io.jobline.config..", "io.jobline.sink..", "io.jobline.api.."
+        "org.apache.kafka..",
+        "java.sql..",
+        "javax.sql..",
+        "org.postgresql..",
+        "com.zaxxer..",
+        "java.net.http..",
+        "io.javalin..",
+        "jakarta.servlet..",
+        "org.eclipse.jetty..",
+        "com.fasterxml.jackson..",
+        "io.micrometer..",
+        "io.jobline.stream..",
+        "io.jobline.wire..",
+        "io.jobline.config..",
+        "io.jobline.sink..",
+        "io.jobline.api.."
     };
 
     static ArchRule domainIsPureJava(String domainPackage) {
-        return noClasses().that().resideInAPackage(domainPackage)
-                .should().dependOnClassesThat().resideInAnyPackage(INFRASTRUCTURE)
+        return noClasses()
+                .that()
+                .resideInAPackage(domainPackage)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(INFRASTRUCTURE)
                 .because("the decision must run the same in the topology, in an offline replay and in a unit"
                         + " test, with no broker, database, network or serialization in the way (DESIGN §1, §6)");
     }
@@ -36,8 +53,12 @@ class ArchitectureTest {
 
     @Test
     void shouldKeepTheWireCodecsFreeOfKafkaAndJdbc() {
-        noClasses().that().resideInAPackage("io.jobline.wire..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "java.sql..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.jobline.wire..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..", "java.sql..")
                 .because("the offline replay renders records with the same codecs and runs without Kafka")
                 .check(CLASSES);
     }

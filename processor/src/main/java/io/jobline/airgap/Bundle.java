@@ -90,8 +90,9 @@ public final class Bundle implements AutoCloseable {
     }
 
     public Manifest.Topic topic(String name) {
-        return manifest.topic(name).orElseThrow(() -> new AirGapException(origin + " holds no topic " + name
-                + " (it holds " + manifest.topics().stream().map(Manifest.Topic::name).toList() + ")"));
+        return manifest.topic(name)
+                .orElseThrow(() -> new AirGapException(origin + " holds no topic " + name + " (it holds "
+                        + manifest.topics().stream().map(Manifest.Topic::name).toList() + ")"));
     }
 
     /**
@@ -165,7 +166,8 @@ public final class Bundle implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            List<Path> all =
+                    new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
             for (Path path : all) {
                 Files.deleteIfExists(path);
             }

@@ -136,8 +136,16 @@ final class BundleWriter implements AutoCloseable {
         /** Closes the file and describes it for the manifest. */
         Manifest.PartitionFile finish(long startOffset, long endOffset) {
             close();
-            return new Manifest.PartitionFile(partition, file, startOffset, endOffset, firstOffset, lastOffset,
-                    lines.records(), lines.bytes(), HexFormat.of().formatHex(sha.digest()));
+            return new Manifest.PartitionFile(
+                    partition,
+                    file,
+                    startOffset,
+                    endOffset,
+                    firstOffset,
+                    lastOffset,
+                    lines.records(),
+                    lines.bytes(),
+                    HexFormat.of().formatHex(sha.digest()));
         }
 
         @Override

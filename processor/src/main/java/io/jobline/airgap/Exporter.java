@@ -46,8 +46,8 @@ public final class Exporter {
      * @param clientProperties bootstrap servers and any Kafka client settings (TLS, SASL)
      * @param idleTimeout how long a partition may yield nothing before the export gives up
      */
-    public record Settings(Properties clientProperties, String joblineVersion, Manifest.Processor processor,
-            Duration idleTimeout) {}
+    public record Settings(
+            Properties clientProperties, String joblineVersion, Manifest.Processor processor, Duration idleTimeout) {}
 
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -100,17 +100,24 @@ public final class Exporter {
                 }
                 topics.add(new Manifest.Topic(topic, partitionCounts.get(topic), List.copyOf(files)));
             }
-            Manifest manifest = new Manifest(settings.joblineVersion(), Timestamps.format(System.currentTimeMillis()),
-                    new Manifest.Source(clusterId, bootstrap(), "read_committed"), settings.processor(),
+            Manifest manifest = new Manifest(
+                    settings.joblineVersion(),
+                    Timestamps.format(System.currentTimeMillis()),
+                    new Manifest.Source(clusterId, bootstrap(), "read_committed"),
+                    settings.processor(),
                     List.copyOf(topics));
             bundle.finish(manifest);
             return manifest;
         }
     }
 
-    private void copy(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> start, Map<TopicPartition, Long> end,
-            Map<TopicPartition, BundleWriter.PartitionWriter> writers, TransferProgress progress) {
+    private void copy(
+            KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> partitions,
+            Map<TopicPartition, Long> start,
+            Map<TopicPartition, Long> end,
+            Map<TopicPartition, BundleWriter.PartitionWriter> writers,
+            TransferProgress progress) {
         Set<TopicPartition> pending = new HashSet<>();
         for (TopicPartition tp : partitions) {
             if (start.get(tp) < end.get(tp)) {
@@ -146,14 +153,15 @@ public final class Exporter {
             if (System.nanoTime() - lastProgress > settings.idleTimeout().toNanos()) {
                 TopicPartition stuck = pending.iterator().next();
                 throw new AirGapException("export stalled: " + stuck + " is at offset " + consumer.position(stuck)
-                        + " and has yielded nothing for " + settings.idleTimeout().toSeconds() + " s (its end is "
+                        + " and has yielded nothing for "
+                        + settings.idleTimeout().toSeconds() + " s (its end is "
                         + end.get(stuck) + ")");
             }
         }
     }
 
-    private Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> consumer,
-            List<TopicPartition> partitions, Request request) {
+    private Map<TopicPartition, Long> startOffsets(
+            KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Request request) {
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
         Map<TopicPartition, Long> start = new HashMap<>(beginning);
         if (request.fromTime() != null) {
@@ -161,7 +169,8 @@ public final class Exporter {
             partitions.forEach(tp -> query.put(tp, request.fromTime()));
             Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            partitions.forEach(tp -> start.put(tp, found.get(tp) == null ? end.get(tp) : found.get(tp).offset()));
+            partitions.forEach(tp -> start.put(
+                    tp, found.get(tp) == null ? end.get(tp) : found.get(tp).offset()));
         }
         request.fromOffsets().forEach((tp, offset) -> {
             if (!beginning.containsKey(tp)) {
@@ -181,8 +190,14 @@ public final class Exporter {
         for (Header header : record.headers()) {
             headers.add(new LogRecord.Header(header.key(), header.value()));
         }
-        return new LogRecord(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(),
-                record.value(), headers);
+        return new LogRecord(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.timestamp(),
+                record.key(),
+                record.value(),
+                headers);
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

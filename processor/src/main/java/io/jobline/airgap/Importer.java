@@ -1,6 +1,5 @@
 package io.jobline.airgap;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,8 +50,8 @@ public final class Importer {
      * @param applicationId the target processor's application id, which must not be running
      * @param recordsPerTransaction how many records one transaction commits at most: what a crash can cost
      */
-    public record Settings(Properties clientProperties, int replication, String applicationId,
-            int recordsPerTransaction) {
+    public record Settings(
+            Properties clientProperties, int replication, String applicationId, int recordsPerTransaction) {
 
         public static final int DEFAULT_RECORDS_PER_TRANSACTION = 50_000;
     }
@@ -84,8 +83,10 @@ public final class Importer {
                 }
             }
         }
-        String progressGroup = "jobline-import." + (manifest.source().clusterId() != null
-                ? manifest.source().clusterId() : "bundle-" + bundle.id().substring(0, 16));
+        String progressGroup = "jobline-import."
+                + (manifest.source().clusterId() != null
+                        ? manifest.source().clusterId()
+                        : "bundle-" + bundle.id().substring(0, 16));
         Map<TopicPartition, Long> imported;
         try (Admin admin = Admin.create(settings.clientProperties())) {
             checkTarget(admin, manifest);
@@ -107,15 +108,21 @@ public final class Importer {
                 }
             }
         }
-        long expected = selected.stream().flatMap(t -> t.files().stream()).mapToLong(Manifest.PartitionFile::records)
+        long expected = selected.stream()
+                .flatMap(t -> t.files().stream())
+                .mapToLong(Manifest.PartitionFile::records)
                 .sum();
         TransferProgress progress = new TransferProgress("import", expected, listener, 5_000);
         long[] counts = write(bundle, selected, imported, progressGroup, progress);
         return new Result(counts[0], counts[1], progress.finish());
     }
 
-    private long[] write(Bundle bundle, List<Manifest.Topic> topics, Map<TopicPartition, Long> imported,
-            String progressGroup, TransferProgress progress) {
+    private long[] write(
+            Bundle bundle,
+            List<Manifest.Topic> topics,
+            Map<TopicPartition, Long> imported,
+            String progressGroup,
+            TransferProgress progress) {
         ConsumerGroupMetadata group = new ConsumerGroupMetadata(progressGroup);
         long written = 0;
         long skipped = 0;
@@ -172,10 +179,11 @@ public final class Importer {
                 producer.beginTransaction();
                 open = true;
             }
-            List<org.apache.kafka.common.header.Header> headers = new ArrayList<>(record.headers().size());
+            List<org.apache.kafka.common.header.Header> headers =
+                    new ArrayList<>(record.headers().size());
             record.headers().forEach(h -> headers.add(new RecordHeader(h.key(), h.value())));
-            producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), record.timestamp(), record.key(),
-                    record.value(), headers));
+            producer.send(new ProducerRecord<>(
+                    tp.topic(), tp.partition(), record.timestamp(), record.key(), record.value(), headers));
             long size = (record.key() == null ? 0 : record.key().length)
                     + (record.value() == null ? 0 : record.value().length);
             records++;
@@ -187,8 +195,8 @@ public final class Importer {
             if (!open) {
                 producer.beginTransaction();
             }
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(nextSourceOffset,
-                    "next source offset to import")), group);
+            producer.sendOffsetsToTransaction(
+                    Map.of(tp, new OffsetAndMetadata(nextSourceOffset, "next source offset to import")), group);
             producer.commitTransaction();
             open = false;
             records = 0;
@@ -216,7 +224,9 @@ public final class Importer {
         }
         try {
             ConsumerGroupDescription processor = admin.describeConsumerGroups(List.of(settings.applicationId()))
-                    .describedGroups().get(settings.applicationId()).get(30, TimeUnit.SECONDS);
+                    .describedGroups()
+                    .get(settings.applicationId())
+                    .get(30, TimeUnit.SECONDS);
             if (!processor.members().isEmpty()) {
                 throw new AirGapException("the processor (application id " + settings.applicationId() + ") is running"
                         + " on the target with " + processor.members().size() + " member(s); stop it until the"
@@ -234,26 +244,39 @@ public final class Importer {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         for (Manifest.Topic topic : topics) {
             if (existing.contains(topic.name())) {
-                TopicDescription description = admin.describeTopics(List.of(topic.name())).allTopicNames()
-                        .get(30, TimeUnit.SECONDS).get(topic.name());
+                TopicDescription description = admin.describeTopics(List.of(topic.name()))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(topic.name());
                 if (description.partitions().size() != topic.partitions()) {
-                    throw new AirGapException("topic " + topic.name() + " has " + description.partitions().size()
+                    throw new AirGapException("topic " + topic.name() + " has "
+                            + description.partitions().size()
                             + " partitions on the target but " + topic.partitions() + " in the bundle; records must"
                             + " keep their partitions, so create it with " + topic.partitions());
                 }
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
-                ConfigEntry timestampType = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
-                        .get(resource).get(TIMESTAMP_TYPE);
+                ConfigEntry timestampType = admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(resource)
+                        .get(TIMESTAMP_TYPE);
                 if (timestampType != null && "LogAppendTime".equals(timestampType.value())) {
                     throw new AirGapException("topic " + topic.name() + " stamps records with LogAppendTime on the"
                             + " target; records must keep their timestamps (decisions depend on them), so set "
                             + TIMESTAMP_TYPE + "=CreateTime");
                 }
             } else {
-                admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
-                                .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1",
-                                        TIMESTAMP_TYPE, "CreateTime"))))
-                        .all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(
+                                List.of(new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
+                                        .configs(Map.of(
+                                                "cleanup.policy",
+                                                "delete",
+                                                "retention.ms",
+                                                "-1",
+                                                TIMESTAMP_TYPE,
+                                                "CreateTime"))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
         }
     }
@@ -261,7 +284,8 @@ public final class Importer {
     private static Map<TopicPartition, Long> progress(Admin admin, String group)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
         Map<TopicPartition, Long> next = new HashMap<>();
         committed.forEach((tp, offset) -> {
             if (offset != null) {

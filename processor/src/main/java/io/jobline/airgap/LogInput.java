@@ -76,7 +76,8 @@ public final class LogInput implements AutoCloseable {
             return List.of();
         }
         List<Part> parts = new ArrayList<>();
-        topic.files().stream().sorted(Comparator.comparingInt(Manifest.PartitionFile::partition))
+        topic.files().stream()
+                .sorted(Comparator.comparingInt(Manifest.PartitionFile::partition))
                 .forEach(file -> parts.add(new Part(file.partition(), file)));
         return parts;
     }
@@ -107,8 +108,14 @@ public final class LogInput implements AutoCloseable {
         LogRecord record;
         while ((record = reader.next()) != null) {
             if (topic != null && (record.topic() == null || !record.hasPartition())) {
-                record = new LogRecord(topic, partition, record.offset(), record.timestamp(), record.key(),
-                        record.value(), record.headers());
+                record = new LogRecord(
+                        topic,
+                        partition,
+                        record.offset(),
+                        record.timestamp(),
+                        record.key(),
+                        record.value(),
+                        record.headers());
             }
             consumer.accept(record);
         }

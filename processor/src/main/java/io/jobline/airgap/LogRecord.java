@@ -13,8 +13,8 @@ import java.util.List;
  * @param key the key bytes, null for a null key
  * @param value the value bytes, null for a null value (a tombstone)
  */
-public record LogRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
-        List<Header> headers) {
+public record LogRecord(
+        String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
 
     public static final int NO_PARTITION = -1;
     public static final long NO_OFFSET = -1;

@@ -20,11 +20,7 @@ import java.util.Optional;
  * processor's topic names and decision policy at export time.
  */
 public record Manifest(
-        String joblineVersion,
-        String createdAt,
-        Source source,
-        Processor processor,
-        List<Topic> topics) {
+        String joblineVersion, String createdAt, Source source, Processor processor, List<Topic> topics) {
 
     public static final String FORMAT = "jobline-bundle";
     public static final int FORMAT_VERSION = 1;
@@ -33,7 +29,11 @@ public record Manifest(
     public record Source(String clusterId, String bootstrapServers, String isolationLevel) {}
 
     /** The processor's application id and topic names, and the policy it decided under. */
-    public record Processor(String applicationId, String commandsTopic, String timelineTopic, String rejectionsTopic,
+    public record Processor(
+            String applicationId,
+            String commandsTopic,
+            String timelineTopic,
+            String rejectionsTopic,
             ProcessorPolicy policy) {}
 
     /** One exported topic: its partition count and one file per partition. */
@@ -53,15 +53,26 @@ public record Manifest(
      * @param lastOffset the offset of the last record in the file, or null when it has none
      * @param sha256 lower-case hex SHA-256 of the file, as {@code sha256sum} prints it
      */
-    public record PartitionFile(int partition, String file, long startOffset, long endOffset, Long firstOffset,
-            Long lastOffset, long records, long bytes, String sha256) {}
+    public record PartitionFile(
+            int partition,
+            String file,
+            long startOffset,
+            long endOffset,
+            Long firstOffset,
+            Long lastOffset,
+            long records,
+            long bytes,
+            String sha256) {}
 
     public Optional<Topic> topic(String name) {
         return topics.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
     public long records() {
-        return topics.stream().flatMap(t -> t.files().stream()).mapToLong(PartitionFile::records).sum();
+        return topics.stream()
+                .flatMap(t -> t.files().stream())
+                .mapToLong(PartitionFile::records)
+                .sum();
     }
 
     // ---- writing ----------------------------------------------------------------------------
@@ -175,18 +186,31 @@ public record Manifest(
         for (Fields topic : m.array("topics")) {
             List<PartitionFile> files = new ArrayList<>();
             for (Fields file : topic.array("files")) {
-                files.add(new PartitionFile((int) file.number("partition"), file.fileName("file"),
-                        file.number("startOffset"), file.number("endOffset"), file.optionalNumber("firstOffset"),
-                        file.optionalNumber("lastOffset"), file.number("records"), file.number("bytes"),
+                files.add(new PartitionFile(
+                        (int) file.number("partition"),
+                        file.fileName("file"),
+                        file.number("startOffset"),
+                        file.number("endOffset"),
+                        file.optionalNumber("firstOffset"),
+                        file.optionalNumber("lastOffset"),
+                        file.number("records"),
+                        file.number("bytes"),
                         file.sha256("sha256")));
             }
             topics.add(new Topic(topic.text("name"), (int) topic.number("partitions"), List.copyOf(files)));
         }
-        return new Manifest(m.text("joblineVersion"), m.text("createdAt"),
-                new Source(source.optionalText("clusterId"), source.text("bootstrapServers"),
+        return new Manifest(
+                m.text("joblineVersion"),
+                m.text("createdAt"),
+                new Source(
+                        source.optionalText("clusterId"),
+                        source.text("bootstrapServers"),
                         source.text("isolationLevel")),
-                new Processor(processor.text("applicationId"), topicNames.text("commands"),
-                        topicNames.text("timeline"), topicNames.text("rejections"),
+                new Processor(
+                        processor.text("applicationId"),
+                        topicNames.text("commands"),
+                        topicNames.text("timeline"),
+                        topicNames.text("rejections"),
                         readPolicy(processor.object("policy"))),
                 List.copyOf(topics));
     }
@@ -198,10 +222,15 @@ public record Manifest(
         }
         Fields r = p.object("defaultRetry");
         try {
-            RetryPolicy retry = new RetryPolicy((int) r.number("maxRetries"), r.number("initialDelayMs"),
-                    r.decimal("multiplier"), r.number("maxDelayMs"), r.decimal("jitter"));
-            LifecyclePolicy lifecycle = new LifecyclePolicy(new EgressPolicy(p.bool("sealed"), allow), retry,
-                    p.number("defaultLeaseMs"), (int) p.number("maxDependencies"));
+            RetryPolicy retry = new RetryPolicy(
+                    (int) r.number("maxRetries"),
+                    r.number("initialDelayMs"),
+                    r.decimal("multiplier"),
+                    r.number("maxDelayMs"),
+                    r.decimal("jitter"));
+            LifecyclePolicy lifecycle = new LifecyclePolicy(
+                    new EgressPolicy(p.bool("sealed"), allow), retry, p.number("defaultLeaseMs"), (int)
+                            p.number("maxDependencies"));
             return new ProcessorPolicy(lifecycle, (int) p.number("maxCommandBytes"));
         } catch (IllegalArgumentException e) {
             throw new AirGapException(p.name + ": processor.policy: " + e.getMessage());

@@ -22,7 +22,10 @@ public final class PostgresProjection {
     /** What was written: records read, and rows added to each table. */
     public record Result(long records, long events, long jobs, long rejections) {
         Result plus(WriteResult written) {
-            return new Result(records + written.records(), events + written.events(), jobs + written.jobs(),
+            return new Result(
+                    records + written.records(),
+                    events + written.events(),
+                    jobs + written.jobs(),
                     rejections + written.rejections());
         }
     }
@@ -48,12 +51,13 @@ public final class PostgresProjection {
         Map<String, Long> nextOffset = new HashMap<>();
         List<SinkRecord> batch = new ArrayList<>(batchSize);
         Result[] result = {before};
-        try (LogInput input = LogInput.open(file, manifest -> manifest.processor().timelineTopic())) {
+        try (LogInput input =
+                LogInput.open(file, manifest -> manifest.processor().timelineTopic())) {
             input.forEach(record -> {
                 String partition = record.topic() + "-" + record.partition();
                 long offset = record.hasOffset() ? record.offset() : nextOffset.merge(partition, 1L, Long::sum) - 1;
-                batch.add(new SinkRecord(record.topic(), record.partition(), offset, record.key(), record.value(),
-                        record.timestamp()));
+                batch.add(new SinkRecord(
+                        record.topic(), record.partition(), offset, record.key(), record.value(), record.timestamp()));
                 if (batch.size() == batchSize) {
                     result[0] = result[0].plus(flush(batch, file));
                 }

@@ -20,6 +20,7 @@ public final class RecordLineWriter implements Closeable {
 
     /** The default buffer: large writes, few system calls. */
     public static final int DEFAULT_BUFFER = 1 << 20;
+
     private static final byte[] TOPIC = bytes("{\"topic\":");
     private static final byte[] PARTITION = bytes("\"partition\":");
     private static final byte[] OFFSET = bytes("\"offset\":");

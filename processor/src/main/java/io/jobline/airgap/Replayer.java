@@ -60,8 +60,14 @@ public final class Replayer {
      * @param partitions the commands topic's partition count, for records that do not name their partition
      * @param threads engines running at once (partitions are spread over them)
      */
-    public record Settings(ProcessorPolicy policy, String timelineTopic, String rejectionsTopic, int partitions,
-            int timelinePartitions, int rejectionsPartitions, int threads) {
+    public record Settings(
+            ProcessorPolicy policy,
+            String timelineTopic,
+            String rejectionsTopic,
+            int partitions,
+            int timelinePartitions,
+            int rejectionsPartitions,
+            int threads) {
 
         public Settings {
             if (partitions < 1 || timelinePartitions < 1 || rejectionsPartitions < 1 || threads < 1) {
@@ -120,7 +126,8 @@ public final class Replayer {
             List<Future<?>> running = new ArrayList<>();
             for (LogInput.Part part : input.parts()) {
                 running.add(pool.submit(() -> {
-                    PartitionReplay replay = replays.computeIfAbsent(part.partition(), p -> new PartitionReplay(p, work));
+                    PartitionReplay replay =
+                            replays.computeIfAbsent(part.partition(), p -> new PartitionReplay(p, work));
                     input.forEach(part, replay::handle);
                     replay.close();
                 }));
@@ -142,7 +149,8 @@ public final class Replayer {
         if (workers == 1) {
             input.forEach(record -> {
                 int partition = partitionOf(record);
-                replays.computeIfAbsent(partition, p -> new PartitionReplay(p, work)).handle(record);
+                replays.computeIfAbsent(partition, p -> new PartitionReplay(p, work))
+                        .handle(record);
             });
             return;
         }
@@ -185,7 +193,10 @@ public final class Replayer {
         }
     }
 
-    private void work(BlockingQueue<Batch> queue, Map<Integer, PartitionReplay> replays, Path work,
+    private void work(
+            BlockingQueue<Batch> queue,
+            Map<Integer, PartitionReplay> replays,
+            Path work,
             AtomicReference<Throwable> failure) {
         PartitionReplay[] mine = new PartitionReplay[settings.partitions()];
         try {
@@ -280,8 +291,8 @@ public final class Replayer {
     /** Joins the partitions' files into {@code target} in partition order (a kernel copy), then renames it into place. */
     private static void concatenate(List<Path> parts, Path target) {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (Path part : parts) {
                 if (!Files.exists(part)) {
                     continue;
@@ -334,7 +345,8 @@ public final class Replayer {
 
         PartitionReplay(int partition, Path work) {
             this.partition = partition;
-            this.handler = new CommandHandler(new MemoryStores().engine(new Lifecycle(settings.policy().lifecycle())),
+            this.handler = new CommandHandler(
+                    new MemoryStores().engine(new Lifecycle(settings.policy().lifecycle())),
                     settings.policy().maxCommandBytes());
             this.timelineFile = work.resolve("timeline-" + partition + ".ndjson");
             this.rejectionsFile = work.resolve("rejections-" + partition + ".ndjson");
@@ -349,8 +361,10 @@ public final class Replayer {
                 throw e;
             } catch (RuntimeException e) {
                 // A bug, not bad input (bad input is a rejection): stop with the record's coordinates, as live does.
-                throw new AirGapException("replaying the command with key " + record.keyString() + " at partition "
-                        + partition + (record.hasOffset() ? " offset " + record.offset() : "") + " failed: " + e, e);
+                throw new AirGapException(
+                        "replaying the command with key " + record.keyString() + " at partition " + partition
+                                + (record.hasOffset() ? " offset " + record.offset() : "") + " failed: " + e,
+                        e);
             }
         }
 
@@ -360,9 +374,16 @@ public final class Replayer {
             if (timeline == null) {
                 timeline = open(timelineFile);
             }
-            write(timeline, new LogRecord(settings.timelineTopic(),
-                    Partitioning.forKey(key, settings.timelinePartitions()), LogRecord.NO_OFFSET, timestamp, key, value,
-                    TIMELINE_HEADERS));
+            write(
+                    timeline,
+                    new LogRecord(
+                            settings.timelineTopic(),
+                            Partitioning.forKey(key, settings.timelinePartitions()),
+                            LogRecord.NO_OFFSET,
+                            timestamp,
+                            key,
+                            value,
+                            TIMELINE_HEADERS));
             events++;
         }
 
@@ -375,8 +396,16 @@ public final class Replayer {
             if (rejectionsOut == null) {
                 rejectionsOut = open(rejectionsFile);
             }
-            write(rejectionsOut, new LogRecord(settings.rejectionsTopic(), target, LogRecord.NO_OFFSET, timestamp,
-                    keyBytes, value, REJECTION_HEADERS));
+            write(
+                    rejectionsOut,
+                    new LogRecord(
+                            settings.rejectionsTopic(),
+                            target,
+                            LogRecord.NO_OFFSET,
+                            timestamp,
+                            keyBytes,
+                            value,
+                            REJECTION_HEADERS));
             rejections++;
         }
 

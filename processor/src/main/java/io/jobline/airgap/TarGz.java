@@ -38,12 +38,15 @@ final class TarGz {
     /** Packs {@code files} (in this order, by file name) into {@code target}, atomically. */
     static void pack(List<Path> files, Path target) throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        try (OutputStream out = new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16),
-                1 << 16)) {
+        try (OutputStream out =
+                new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16), 1 << 16)) {
             byte[] buffer = new byte[1 << 16];
             for (Path file : files) {
                 long size = Files.size(file);
-                out.write(header(file.getFileName().toString(), size, Files.getLastModifiedTime(file).toMillis() / 1000));
+                out.write(header(
+                        file.getFileName().toString(),
+                        size,
+                        Files.getLastModifiedTime(file).toMillis() / 1000));
                 long copied = 0;
                 try (InputStream in = Files.newInputStream(file)) {
                     int n;
@@ -68,8 +71,8 @@ final class TarGz {
      * name; refuses links, devices and two files of the same name.
      */
     static void unpack(Path archive, Path directory) throws IOException {
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive), 1 << 16),
-                1 << 16)) {
+        try (InputStream in =
+                new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive), 1 << 16), 1 << 16)) {
             Set<String> seen = new HashSet<>();
             byte[] header = new byte[BLOCK];
             String longName = null;
@@ -96,8 +99,9 @@ final class TarGz {
                         }
                         copy(in, directory.resolve(base), size);
                     }
-                    default -> throw new AirGapException(archive + ": entry '" + name + "' is not a regular file"
-                            + " (type " + type + "); a bundle holds only files");
+                    default ->
+                        throw new AirGapException(archive + ": entry '" + name + "' is not a regular file" + " (type "
+                                + type + "); a bundle holds only files");
                 }
             }
         }

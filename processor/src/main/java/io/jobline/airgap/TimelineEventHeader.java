@@ -25,7 +25,8 @@ record TimelineEventHeader(String jobId, long sequence, String time, String prev
         if (recomputed == null) {
             return null;
         }
-        String hash = new String(value, value.length - 2 - HASH_TEXT_LENGTH, HASH_TEXT_LENGTH, StandardCharsets.US_ASCII);
+        String hash =
+                new String(value, value.length - 2 - HASH_TEXT_LENGTH, HASH_TEXT_LENGTH, StandardCharsets.US_ASCII);
         String subject = null;
         String time = null;
         String prevhash = null;

@@ -25,7 +25,10 @@ public final class TimelineVerifier {
 
     /** How a job's timeline departs from what it should be. */
     public enum Kind {
-        CHANGED, MISSING, REORDERED, EXTRA;
+        CHANGED,
+        MISSING,
+        REORDERED,
+        EXTRA;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -74,15 +77,23 @@ public final class TimelineVerifier {
         });
         actual.events.forEach((job, events) -> {
             if (!reference.events.containsKey(job)) {
-                found.put(job, new Divergence(job, Kind.EXTRA, events.size() + " event(s) of a job the expected"
-                        + " timeline does not have, from sequence " + events.get(0).sequence()));
+                found.put(
+                        job,
+                        new Divergence(
+                                job,
+                                Kind.EXTRA,
+                                events.size() + " event(s) of a job the expected"
+                                        + " timeline does not have, from sequence "
+                                        + events.get(0).sequence()));
             }
         });
         return new Report(actual.records, actual.events.size(), sorted(found.values()));
     }
 
     private static List<Divergence> sorted(Collection<Divergence> divergences) {
-        return divergences.stream().sorted(Comparator.comparing(Divergence::jobId)).toList();
+        return divergences.stream()
+                .sorted(Comparator.comparing(Divergence::jobId))
+                .toList();
     }
 
     // ---- the chain ----------------------------------------------------------------------------
@@ -139,12 +150,22 @@ public final class TimelineVerifier {
             }
             StringBuilder headers = new StringBuilder();
             for (LogRecord.Header header : record.headers()) {
-                headers.append(header.key()).append('=').append(header.value() == null ? "(null)"
-                        : Base64.getEncoder().encodeToString(header.value())).append(';');
+                headers.append(header.key())
+                        .append('=')
+                        .append(
+                                header.value() == null
+                                        ? "(null)"
+                                        : Base64.getEncoder().encodeToString(header.value()))
+                        .append(';');
             }
             String headerText = headerTexts.computeIfAbsent(headers.toString(), text -> text);
-            return new Fingerprint(event == null ? -1 : event.sequence(), record.partition(), record.timestamp(),
-                    value, Objects.equals(key, job) ? null : String.valueOf(key), headerText);
+            return new Fingerprint(
+                    event == null ? -1 : event.sequence(),
+                    record.partition(),
+                    record.timestamp(),
+                    value,
+                    Objects.equals(key, job) ? null : String.valueOf(key),
+                    headerText);
         }
     }
 
@@ -159,41 +180,60 @@ public final class TimelineVerifier {
         void check(String job, LogRecord record, TimelineEventHeader event, String key) {
             if (divergence != null) {
                 if (awaited > 0 && event != null && event.sequence() == awaited) {
-                    divergence = new Divergence(job, Kind.REORDERED, "event " + awaited + " comes after event "
-                            + (awaited + 1) + " or later");
+                    divergence = new Divergence(
+                            job,
+                            Kind.REORDERED,
+                            "event " + awaited + " comes after event " + (awaited + 1) + " or later");
                     awaited = -1;
                 }
                 return;
             }
             if (event == null) {
-                divergence = new Divergence(job, Kind.CHANGED, "a record " + where(record)
-                        + " is not a sealed timeline event (after sequence " + (next - 1) + ")");
+                divergence = new Divergence(
+                        job,
+                        Kind.CHANGED,
+                        "a record " + where(record) + " is not a sealed timeline event (after sequence " + (next - 1)
+                                + ")");
                 return;
             }
             long sequence = event.sequence();
             if (!event.hash().equals(event.recomputed())) {
-                divergence = new Divergence(job, Kind.CHANGED, "event " + sequence + " " + where(record)
-                        + " does not match its hash: its bytes were changed");
+                divergence = new Divergence(
+                        job,
+                        Kind.CHANGED,
+                        "event " + sequence + " " + where(record) + " does not match its hash: its bytes were changed");
             } else if (!job.equals(key)) {
-                divergence = new Divergence(job, Kind.CHANGED, "event " + sequence + " " + where(record)
-                        + " has the record key " + (key == null ? "null" : "'" + key + "'") + ", not its subject");
+                divergence = new Divergence(
+                        job,
+                        Kind.CHANGED,
+                        "event " + sequence + " " + where(record) + " has the record key "
+                                + (key == null ? "null" : "'" + key + "'") + ", not its subject");
             } else if (!Timestamps.format(record.timestamp()).equals(event.time())) {
-                divergence = new Divergence(job, Kind.CHANGED, "event " + sequence + " " + where(record)
-                        + " has the record timestamp " + Timestamps.format(record.timestamp())
-                        + ", not its time " + event.time());
+                divergence = new Divergence(
+                        job,
+                        Kind.CHANGED,
+                        "event " + sequence + " " + where(record)
+                                + " has the record timestamp " + Timestamps.format(record.timestamp())
+                                + ", not its time " + event.time());
             } else if (sequence > next) {
-                divergence = new Divergence(job, Kind.MISSING, "event " + next + (sequence > next + 1
-                        ? " to " + (sequence - 1) : "") + " missing: event " + sequence + " follows event " + (next - 1));
+                divergence = new Divergence(
+                        job,
+                        Kind.MISSING,
+                        "event " + next + (sequence > next + 1 ? " to " + (sequence - 1) : "") + " missing: event "
+                                + sequence + " follows event " + (next - 1));
                 awaited = next;
             } else if (sequence < next) {
                 divergence = event.hash().equals(head)
                         ? new Divergence(job, Kind.EXTRA, "event " + sequence + " appears twice")
                         : new Divergence(job, Kind.REORDERED, "event " + sequence + " comes after event " + (next - 1));
             } else if (!Objects.equals(event.prevhash(), head)) {
-                divergence = new Divergence(job, Kind.CHANGED, sequence == 1
-                        ? "event 1 links to a previous event"
-                        : "event " + sequence + " does not link to event " + (sequence - 1) + ": event "
-                                + (sequence - 1) + " was changed or replaced");
+                divergence = new Divergence(
+                        job,
+                        Kind.CHANGED,
+                        sequence == 1
+                                ? "event 1 links to a previous event"
+                                : "event " + sequence + " does not link to event " + (sequence - 1) + ": event "
+                                        + (sequence - 1) + " was changed or replaced");
             } else {
                 head = event.hash();
                 next++;
@@ -250,9 +290,13 @@ public final class TimelineVerifier {
         }
         for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
             if (i >= actual.size()) {
-                return new Divergence(job, Kind.MISSING, expected.get(i).name() + (expected.size() - i > 1
-                        ? " and the " + (expected.size() - i - 1) + " after it" : "") + " missing after "
-                        + actual.get(i - 1).name());
+                return new Divergence(
+                        job,
+                        Kind.MISSING,
+                        expected.get(i).name()
+                                + (expected.size() - i > 1 ? " and the " + (expected.size() - i - 1) + " after it" : "")
+                                + " missing after "
+                                + actual.get(i - 1).name());
             }
             if (i >= expected.size()) {
                 return new Divergence(job, Kind.EXTRA, actual.get(i).name() + " is not in the expected timeline");
@@ -275,8 +319,8 @@ public final class TimelineVerifier {
             if (indexOf(expected, a, i + 1) >= 0) {
                 return new Divergence(job, Kind.MISSING, e.name() + " missing before " + a.name());
             }
-            return new Divergence(job, Kind.EXTRA, a.name() + " is not in the expected timeline (in the place of "
-                    + e.name() + ")");
+            return new Divergence(
+                    job, Kind.EXTRA, a.name() + " is not in the expected timeline (in the place of " + e.name() + ")");
         }
         return null;
     }

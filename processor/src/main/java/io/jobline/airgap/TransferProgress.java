@@ -14,7 +14,7 @@ public final class TransferProgress {
     public interface Listener {
         void report(Snapshot snapshot);
 
-        Listener NONE = snapshot -> { };
+        Listener NONE = snapshot -> {};
     }
 
     /**
@@ -33,9 +33,16 @@ public final class TransferProgress {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s: %,d%s records, %,.1f MB in %.1f s (%,.0f records/s, %,.1f MB/s)%s",
-                    task, records, expected >= 0 && !done ? " of at most " + String.format(Locale.ROOT, "%,d", expected)
-                            : "", bytes / 1e6, elapsedNanos / 1e9, recordsPerSecond(), megabytesPerSecond(),
+            return String.format(
+                    Locale.ROOT,
+                    "%s: %,d%s records, %,.1f MB in %.1f s (%,.0f records/s, %,.1f MB/s)%s",
+                    task,
+                    records,
+                    expected >= 0 && !done ? " of at most " + String.format(Locale.ROOT, "%,d", expected) : "",
+                    bytes / 1e6,
+                    elapsedNanos / 1e9,
+                    recordsPerSecond(),
+                    megabytesPerSecond(),
                     done ? ", done" : "");
         }
     }

@@ -39,8 +39,12 @@ final class Utf8 {
         if (lead >= 0xF0 && lead <= 0xF4) {
             int low = lead == 0xF0 ? 0x90 : 0x80;
             int high = lead == 0xF4 ? 0x8F : 0xBF;
-            return i + 3 < end && continuation(b[i + 1], low, high) && continuation(b[i + 2], 0x80, 0xBF)
-                    && continuation(b[i + 3], 0x80, 0xBF) ? 4 : 0;
+            return i + 3 < end
+                            && continuation(b[i + 1], low, high)
+                            && continuation(b[i + 2], 0x80, 0xBF)
+                            && continuation(b[i + 3], 0x80, 0xBF)
+                    ? 4
+                    : 0;
         }
         return 0;
     }

@@ -41,7 +41,10 @@ public final class ApiServer implements AutoCloseable {
         app.after(ctx -> {
             Long start = ctx.attribute("jobline.start");
             if (start != null) {
-                metrics.record(ctx.endpointHandlerPath(), ctx.method().name(), ctx.statusCode(),
+                metrics.record(
+                        ctx.endpointHandlerPath(),
+                        ctx.method().name(),
+                        ctx.statusCode(),
                         Duration.ofNanos(System.nanoTime() - start));
             }
         });
@@ -52,7 +55,10 @@ public final class ApiServer implements AutoCloseable {
         app.post("/v1/jobs/{id}/{action}", jobs::act);
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "up")));
         app.get("/readyz", this::ready);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        app.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
         app.exception(Problem.ProblemException.class, (e, ctx) -> render(ctx, e.problem()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -63,8 +69,15 @@ public final class ApiServer implements AutoCloseable {
                 render(ctx, Problem.of(404, "not-found", "Not Found", "no such resource: " + ctx.path()));
             }
         });
-        app.error(405, ctx -> render(ctx, Problem.of(405, "method-not-allowed", "Method Not Allowed",
-                ctx.method() + " is not allowed on " + ctx.path())));
+        app.error(
+                405,
+                ctx -> render(
+                        ctx,
+                        Problem.of(
+                                405,
+                                "method-not-allowed",
+                                "Method Not Allowed",
+                                ctx.method() + " is not allowed on " + ctx.path())));
     }
 
     public ApiServer start(String host, int port) {

@@ -67,7 +67,11 @@ public final class CommandGateway implements AutoCloseable {
     }
 
     private ProducerRecord<String, byte[]> record(Command command) {
-        return new ProducerRecord<>(commandsTopic, null, command.jobId(), CommandCodec.write(command),
+        return new ProducerRecord<>(
+                commandsTopic,
+                null,
+                command.jobId(),
+                CommandCodec.write(command),
                 new RecordHeaders().add("content-type", JSON));
     }
 
@@ -78,9 +82,13 @@ public final class CommandGateway implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending the command", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw Problem.of(503, "kafka-unavailable", "Service Unavailable",
-                    "the command could not be written to Kafka: " + (e.getCause() == null ? e : e.getCause())
-                            .getMessage()).exception();
+            throw Problem.of(
+                            503,
+                            "kafka-unavailable",
+                            "Service Unavailable",
+                            "the command could not be written to Kafka: "
+                                    + (e.getCause() == null ? e : e.getCause()).getMessage())
+                    .exception();
         }
     }
 

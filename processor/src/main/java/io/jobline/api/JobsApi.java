@@ -61,8 +61,14 @@ public final class JobsApi {
         String tenant = auth.tenantOf(ctx);
         String action = ctx.pathParam("action");
         if (!ACTIONS.contains(action)) {
-            throw Problem.of(404, "not-found", "Not Found", "no action '" + action + "'; actions are "
-                    + String.join(", ", ACTIONS.stream().sorted().toList())).exception();
+            throw Problem.of(
+                            404,
+                            "not-found",
+                            "Not Found",
+                            "no action '" + action + "'; actions are "
+                                    + String.join(
+                                            ", ", ACTIONS.stream().sorted().toList()))
+                    .exception();
         }
         String jobId = ctx.pathParam("id");
         ObjectNode body = ctx.body().isBlank() ? Json.MAPPER.createObjectNode() : body(ctx);
@@ -84,8 +90,7 @@ public final class JobsApi {
     void get(Context ctx) {
         String tenant = auth.tenantOf(ctx);
         String jobId = ctx.pathParam("id");
-        JobReader.Snapshot job = visibleJob(jobId, tenant, ctx)
-                .orElseThrow(() -> notFound(jobId));
+        JobReader.Snapshot job = visibleJob(jobId, tenant, ctx).orElseThrow(() -> notFound(jobId));
         ctx.contentType("application/json").result(job.json());
     }
 
@@ -95,8 +100,8 @@ public final class JobsApi {
             tenant = ctx.queryParam("tenant");
         }
         int limit = parseLimit(ctx.queryParam("limit"));
-        JobQueries.Page page = database().list(tenant, ctx.queryParam("status"), ctx.queryParam("type"), limit,
-                ctx.queryParam("cursor"));
+        JobQueries.Page page = database()
+                .list(tenant, ctx.queryParam("status"), ctx.queryParam("type"), limit, ctx.queryParam("cursor"));
         ctx.contentType("application/json").result(Json.bytes(g -> {
             g.writeStartObject();
             writeArray(g, "jobs", page.jobs());
@@ -121,14 +126,20 @@ public final class JobsApi {
         if (tenant != null) {
             JsonNode asked = body.get("tenant");
             if (asked != null && !tenant.equals(asked.asText())) {
-                throw Problem.of(403, "forbidden", "Forbidden", "this token acts for tenant " + tenant
-                        + ", not " + asked.asText()).exception();
+                throw Problem.of(
+                                403,
+                                "forbidden",
+                                "Forbidden",
+                                "this token acts for tenant " + tenant + ", not " + asked.asText())
+                        .exception();
             }
             body.put("tenant", tenant);
         }
         if (!body.hasNonNull("commandId")) {
             String key = ctx.header("Idempotency-Key");
-            body.put("commandId", key != null && !key.isBlank() ? key : UUID.randomUUID().toString());
+            body.put(
+                    "commandId",
+                    key != null && !key.isBlank() ? key : UUID.randomUUID().toString());
         }
         CommandRead read = CommandCodec.read(body);
         if (read instanceof CommandRead.Invalid invalid) {
@@ -146,8 +157,12 @@ public final class JobsApi {
             return;
         }
         if (!gateway.canWait()) {
-            throw Problem.of(503, "not-ready", "Service Unavailable",
-                    "outcomes cannot be followed yet; retry, or send without ?wait=").exception();
+            throw Problem.of(
+                            503,
+                            "not-ready",
+                            "Service Unavailable",
+                            "outcomes cannot be followed yet; retry, or send without ?wait=")
+                    .exception();
         }
         Optional<OutcomeTracker.Outcome> outcome = gateway.sendAndWait(command, wait);
         if (outcome.isEmpty()) {
@@ -155,7 +170,9 @@ public final class JobsApi {
         } else if (outcome.get().rejection() != null) {
             throw rejected(outcome.get().rejection());
         } else {
-            ctx.status(createdStatus).contentType("application/json").result(Json.bytes(g -> g.writeTree(outcome.get().job())));
+            ctx.status(createdStatus)
+                    .contentType("application/json")
+                    .result(Json.bytes(g -> g.writeTree(outcome.get().job())));
         }
     }
 
@@ -176,7 +193,7 @@ public final class JobsApi {
         Problem problem = switch (reason) {
             case "unknown_job" -> Problem.of(404, "not-found", "Not Found", message);
             case "schema_violation", "malformed", "too_large" ->
-                    Problem.of(422, "schema-violation", "Unprocessable Content", message);
+                Problem.of(422, "schema-violation", "Unprocessable Content", message);
             default -> Problem.of(409, reason.replace('_', '-'), "Conflict", message);
         };
         return problem.withReason(reason).exception();
@@ -186,8 +203,8 @@ public final class JobsApi {
         if (!CommandCodec.JOB_ID.matcher(jobId).matches()) {
             throw notFound(jobId);
         }
-        Optional<JobReader.Snapshot> job = reader.find(jobId, ctx.header("Authorization"),
-                ctx.header(StoreJobReader.FORWARDED_HEADER) != null);
+        Optional<JobReader.Snapshot> job =
+                reader.find(jobId, ctx.header("Authorization"), ctx.header(StoreJobReader.FORWARDED_HEADER) != null);
         if (job.isPresent() && tenant != null && !tenant.equals(job.get().tenant())) {
             throw notFound(jobId);
         }
@@ -196,8 +213,11 @@ public final class JobsApi {
 
     private JobQueries database() {
         if (queries == null) {
-            throw Problem.of(503, "no-database", "Service Unavailable",
-                    "this instance has no PostgreSQL configured; lists and history come from the sink's tables")
+            throw Problem.of(
+                            503,
+                            "no-database",
+                            "Service Unavailable",
+                            "this instance has no PostgreSQL configured; lists and history come from the sink's tables")
                     .exception();
         }
         return queries;
@@ -208,11 +228,17 @@ public final class JobsApi {
         try {
             node = Json.MAPPER.readTree(ctx.bodyAsBytes());
         } catch (IOException e) {
-            throw Problem.of(400, "malformed", "Bad Request", "the body is not JSON: " + e.getMessage().lines()
-                    .findFirst().orElse("")).exception();
+            throw Problem.of(
+                            400,
+                            "malformed",
+                            "Bad Request",
+                            "the body is not JSON: "
+                                    + e.getMessage().lines().findFirst().orElse(""))
+                    .exception();
         }
         if (node == null || !node.isObject()) {
-            throw Problem.of(400, "malformed", "Bad Request", "the body must be a JSON object").exception();
+            throw Problem.of(400, "malformed", "Bad Request", "the body must be a JSON object")
+                    .exception();
         }
         return (ObjectNode) node;
     }
@@ -223,8 +249,12 @@ public final class JobsApi {
         }
         Matcher m = WAIT.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw Problem.of(400, "bad-parameter", "Bad Request",
-                    "wait is a duration like 10s, 500ms or 1m, not '" + value + "'").exception();
+            throw Problem.of(
+                            400,
+                            "bad-parameter",
+                            "Bad Request",
+                            "wait is a duration like 10s, 500ms or 1m, not '" + value + "'")
+                    .exception();
         }
         long amount = Long.parseLong(m.group(1));
         Duration wait = switch (m.group(2) == null ? "s" : m.group(2)) {

@@ -104,14 +104,19 @@ public final class PostgresJobQueries implements JobQueries {
     }
 
     private static Problem.ProblemException unavailable(SQLException e) {
-        return Problem.of(503, "database-unavailable", "Service Unavailable",
-                "PostgreSQL did not answer: " + e.getMessage()).exception();
+        return Problem.of(
+                        503,
+                        "database-unavailable",
+                        "Service Unavailable",
+                        "PostgreSQL did not answer: " + e.getMessage())
+                .exception();
     }
 
     /** Where a page ended: the last row's (updated_at, job_id). */
     record Cursor(Instant updatedAt, String jobId) {
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString((updatedAt + "|" + jobId).getBytes(StandardCharsets.UTF_8));
         }
 

@@ -28,12 +28,17 @@ public final class PostgresJobReader implements JobReader {
             statement.setString(1, jobId);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next()
-                        ? Optional.of(new Snapshot(row.getString(1), row.getString(2).getBytes(StandardCharsets.UTF_8)))
+                        ? Optional.of(
+                                new Snapshot(row.getString(1), row.getString(2).getBytes(StandardCharsets.UTF_8)))
                         : Optional.empty();
             }
         } catch (SQLException e) {
-            throw Problem.of(503, "database-unavailable", "Service Unavailable",
-                    "PostgreSQL did not answer: " + e.getMessage()).exception();
+            throw Problem.of(
+                            503,
+                            "database-unavailable",
+                            "Service Unavailable",
+                            "PostgreSQL did not answer: " + e.getMessage())
+                    .exception();
         }
     }
 }

@@ -33,7 +33,8 @@ public final class StoreJobReader implements JobReader {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public StoreJobReader(KafkaStreams streams, HostInfo self) {
         this.streams = streams;
@@ -42,8 +43,8 @@ public final class StoreJobReader implements JobReader {
 
     @Override
     public Optional<Snapshot> find(String jobId, String authorization, boolean forwarded) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(JoblineTopology.JOB_STATE_STORE, jobId,
-                Serdes.String().serializer());
+        KeyQueryMetadata owner = streams.queryMetadataForKey(
+                JoblineTopology.JOB_STATE_STORE, jobId, Serdes.String().serializer());
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw notReady("the processor has not assigned its partitions yet");
         }
@@ -66,8 +67,8 @@ public final class StoreJobReader implements JobReader {
     }
 
     private Optional<Snapshot> forward(HostInfo owner, String jobId, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":"
-                        + owner.port() + "/v1/jobs/" + jobId))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/jobs/" + jobId))
                 .timeout(Duration.ofSeconds(5))
                 .header(FORWARDED_HEADER, "1")
                 .GET();

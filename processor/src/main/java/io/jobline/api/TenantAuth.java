@@ -50,12 +50,14 @@ public final class TenantAuth {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"jobline\"");
-            throw Problem.of(401, "unauthorized", "Unauthorized", "send Authorization: Bearer <token>").exception();
+            throw Problem.of(401, "unauthorized", "Unauthorized", "send Authorization: Bearer <token>")
+                    .exception();
         }
         String tenant = tenantsByToken.get(header.substring(7).trim());
         if (tenant == null) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"jobline\", error=\"invalid_token\"");
-            throw Problem.of(401, "unauthorized", "Unauthorized", "unknown bearer token").exception();
+            throw Problem.of(401, "unauthorized", "Unauthorized", "unknown bearer token")
+                    .exception();
         }
         return tenant;
     }

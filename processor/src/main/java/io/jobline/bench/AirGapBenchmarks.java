@@ -7,9 +7,9 @@ import io.jobline.airgap.LogInput;
 import io.jobline.airgap.LogRecord;
 import io.jobline.airgap.Manifest;
 import io.jobline.airgap.ProcessorPolicy;
-import io.jobline.airgap.TransferProgress;
 import io.jobline.airgap.RecordLineWriter;
 import io.jobline.airgap.Replayer;
+import io.jobline.airgap.TransferProgress;
 import io.jobline.config.JoblineConfig;
 import io.jobline.embedded.EmbeddedKafka;
 import java.io.IOException;
@@ -39,8 +39,7 @@ public final class AirGapBenchmarks {
     private static final long T0 = 1_764_000_000_000L;
     private static final String COMMANDS = "jobline.commands";
     private static final int PARTITIONS = 12;
-    private static final List<LogRecord.Header> JSON =
-            List.of(LogRecord.Header.of("content-type", "application/json"));
+    private static final List<LogRecord.Header> JSON = List.of(LogRecord.Header.of("content-type", "application/json"));
 
     private final PrintStream out;
 
@@ -60,8 +59,9 @@ public final class AirGapBenchmarks {
                 }
             }
             Path bundle = bundle(log, dir.resolve("bundle"));
-            out.printf("replay input: %,d commands, %,.0f MB of NDJSON; %d partitions, %d thread(s)%n", log.size(),
-                    Files.size(plain) / 1e6, PARTITIONS, threads);
+            out.printf(
+                    "replay input: %,d commands, %,.0f MB of NDJSON; %d partitions, %d thread(s)%n",
+                    log.size(), Files.size(plain) / 1e6, PARTITIONS, threads);
             measureReplay("replay (plain NDJSON, file order)", plain, dir, passes, threads);
             measureReplay("replay (bundle, 12 partition files)", bundle, dir, passes, threads);
         } finally {
@@ -70,8 +70,14 @@ public final class AirGapBenchmarks {
     }
 
     private void measureReplay(String name, Path input, Path dir, int passes, int threads) {
-        Replayer replayer = new Replayer(new Replayer.Settings(ProcessorPolicy.from(JoblineConfig.defaults()),
-                "jobline.timeline", "jobline.rejections", PARTITIONS, PARTITIONS, PARTITIONS, threads));
+        Replayer replayer = new Replayer(new Replayer.Settings(
+                ProcessorPolicy.from(JoblineConfig.defaults()),
+                "jobline.timeline",
+                "jobline.rejections",
+                PARTITIONS,
+                PARTITIONS,
+                PARTITIONS,
+                threads));
         List<Double> rates = new ArrayList<>();
         Replayer.Result last = null;
         for (int pass = 0; pass <= passes; pass++) {
@@ -83,8 +89,13 @@ public final class AirGapBenchmarks {
             }
         }
         rates.sort(Double::compare);
-        out.printf("%-40s %,10d commands  best %,10.0f/s  median %,10.0f/s  (%,d events, %.0f MB of timeline)%n",
-                name, last.commands(), rates.get(rates.size() - 1), rates.get(rates.size() / 2), last.events(),
+        out.printf(
+                "%-40s %,10d commands  best %,10.0f/s  median %,10.0f/s  (%,d events, %.0f MB of timeline)%n",
+                name,
+                last.commands(),
+                rates.get(rates.size() - 1),
+                rates.get(rates.size() / 2),
+                last.events(),
                 size(dir.resolve("timeline.ndjson")) / 1e6);
     }
 
@@ -98,20 +109,32 @@ public final class AirGapBenchmarks {
             source.createTopics(PARTITIONS, COMMANDS);
             List<LogRecord> log = log(commands);
             long produced = produce(source, log);
-            out.printf("export input: %,d records (%,.0f MB of keys and values) on %d partitions%n", log.size(),
-                    produced / 1e6, PARTITIONS);
+            out.printf(
+                    "export input: %,d records (%,.0f MB of keys and values) on %d partitions%n",
+                    log.size(), produced / 1e6, PARTITIONS);
             Path bundle = dir.resolve("bundle");
-            Exporter exporter = new Exporter(new Exporter.Settings(client(source), "bench",
-                    new Manifest.Processor("jobline", COMMANDS, "jobline.timeline", "jobline.rejections",
-                            ProcessorPolicy.from(JoblineConfig.defaults())), Duration.ofSeconds(120)),
+            Exporter exporter = new Exporter(
+                    new Exporter.Settings(
+                            client(source),
+                            "bench",
+                            new Manifest.Processor(
+                                    "jobline",
+                                    COMMANDS,
+                                    "jobline.timeline",
+                                    "jobline.rejections",
+                                    ProcessorPolicy.from(JoblineConfig.defaults())),
+                            Duration.ofSeconds(120)),
                     TransferProgress.Listener.NONE);
             long start = System.nanoTime();
             Manifest manifest = exporter.export(new Exporter.Request(List.of(COMMANDS), Map.of(), null, bundle));
             report("export (read_committed to NDJSON)", manifest.records(), bundleBytes(manifest), start);
             if (withImport) {
-                try (EmbeddedKafka target = EmbeddedKafka.start(); Bundle opened = Bundle.open(bundle)) {
-                    Importer importer = new Importer(new Importer.Settings(client(target), 1, "jobline",
-                            Importer.Settings.DEFAULT_RECORDS_PER_TRANSACTION), TransferProgress.Listener.NONE);
+                try (EmbeddedKafka target = EmbeddedKafka.start();
+                        Bundle opened = Bundle.open(bundle)) {
+                    Importer importer = new Importer(
+                            new Importer.Settings(
+                                    client(target), 1, "jobline", Importer.Settings.DEFAULT_RECORDS_PER_TRANSACTION),
+                            TransferProgress.Listener.NONE);
                     start = System.nanoTime();
                     Importer.Result result = importer.importBundle(opened, List.of());
                     report("import (digests checked, transactional)", result.written(), bundleBytes(manifest), start);
@@ -124,12 +147,15 @@ public final class AirGapBenchmarks {
 
     private void report(String name, long records, long bytes, long startNanos) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        out.printf("%-40s %,10d records in %.2f s: %,10.0f records/s  %,6.1f MB/s (of %,.0f MB NDJSON)%n", name,
-                records, seconds, records / seconds, bytes / 1e6 / seconds, bytes / 1e6);
+        out.printf(
+                "%-40s %,10d records in %.2f s: %,10.0f records/s  %,6.1f MB/s (of %,.0f MB NDJSON)%n",
+                name, records, seconds, records / seconds, bytes / 1e6 / seconds, bytes / 1e6);
     }
 
     private static long bundleBytes(Manifest manifest) {
-        return manifest.topics().stream().flatMap(t -> t.files().stream()).mapToLong(Manifest.PartitionFile::bytes)
+        return manifest.topics().stream()
+                .flatMap(t -> t.files().stream())
+                .mapToLong(Manifest.PartitionFile::bytes)
                 .sum();
     }
 
@@ -137,8 +163,14 @@ public final class AirGapBenchmarks {
     private static List<LogRecord> log(int commands) {
         List<LogRecord> log = new ArrayList<>(commands + 16);
         for (Workload.Entry entry : Workload.generate(commands, T0)) {
-            log.add(new LogRecord(null, LogRecord.NO_PARTITION, LogRecord.NO_OFFSET, entry.timestamp(),
-                    entry.key().getBytes(StandardCharsets.UTF_8), entry.value(), JSON));
+            log.add(new LogRecord(
+                    null,
+                    LogRecord.NO_PARTITION,
+                    LogRecord.NO_OFFSET,
+                    entry.timestamp(),
+                    entry.key().getBytes(StandardCharsets.UTF_8),
+                    entry.value(),
+                    JSON));
         }
         return log;
     }
@@ -151,8 +183,10 @@ public final class AirGapBenchmarks {
         }
         for (LogRecord r : log) {
             int p = io.jobline.airgap.Partitioning.forKey(r.key(), PARTITIONS);
-            partitions.get(p).add(new LogRecord(COMMANDS, p, partitions.get(p).size(), r.timestamp(), r.key(),
-                    r.value(), r.headers()));
+            partitions
+                    .get(p)
+                    .add(new LogRecord(
+                            COMMANDS, p, partitions.get(p).size(), r.timestamp(), r.key(), r.value(), r.headers()));
         }
         List<Manifest.PartitionFile> files = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
@@ -164,12 +198,26 @@ public final class AirGapBenchmarks {
                 }
             }
             long records = partitions.get(p).size();
-            files.add(new Manifest.PartitionFile(p, name, 0, records, records == 0 ? null : 0L,
-                    records == 0 ? null : records - 1, records, Files.size(file), sha256(file)));
+            files.add(new Manifest.PartitionFile(
+                    p,
+                    name,
+                    0,
+                    records,
+                    records == 0 ? null : 0L,
+                    records == 0 ? null : records - 1,
+                    records,
+                    Files.size(file),
+                    sha256(file)));
         }
-        Manifest manifest = new Manifest("bench", "2026-11-29T00:00:00.000Z",
+        Manifest manifest = new Manifest(
+                "bench",
+                "2026-11-29T00:00:00.000Z",
                 new Manifest.Source("bench", "none", "read_committed"),
-                new Manifest.Processor("jobline", COMMANDS, "jobline.timeline", "jobline.rejections",
+                new Manifest.Processor(
+                        "jobline",
+                        COMMANDS,
+                        "jobline.timeline",
+                        "jobline.rejections",
                         ProcessorPolicy.from(JoblineConfig.defaults())),
                 List.of(new Manifest.Topic(COMMANDS, PARTITIONS, List.copyOf(files))));
         Files.write(directory.resolve(Bundle.MANIFEST), manifest.toJson());
@@ -195,11 +243,11 @@ public final class AirGapBenchmarks {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         long bytes = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (LogRecord r : log) {
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(COMMANDS, null, r.timestamp(), r.key(),
-                        r.value());
+                ProducerRecord<byte[], byte[]> record =
+                        new ProducerRecord<>(COMMANDS, null, r.timestamp(), r.key(), r.value());
                 r.headers().forEach(h -> record.headers().add(new RecordHeader(h.key(), h.value())));
                 producer.send(record);
                 bytes += r.key().length + r.value().length;

@@ -57,14 +57,15 @@ public final class ApiBenchmark {
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
-            http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, e) -> {
-                latencies.set(index, System.nanoTime() - sent);
-                if (e != null || response.statusCode() >= 300 && response.statusCode() != 202) {
-                    errors.incrementAndGet();
-                }
-                inFlight.release();
-                done.countDown();
-            });
+            http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, e) -> {
+                        latencies.set(index, System.nanoTime() - sent);
+                        if (e != null || response.statusCode() >= 300 && response.statusCode() != 202) {
+                            errors.incrementAndGet();
+                        }
+                        inFlight.release();
+                        done.countDown();
+                    });
         }
         done.await();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -76,9 +77,14 @@ public final class ApiBenchmark {
             sorted[i] = latencies.get(i);
         }
         Arrays.sort(sorted);
-        out.printf("  %-14s %,8.0f requests/s  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  errors %d%n",
-                query.isEmpty() ? "no wait" : query, requests / seconds, millis(sorted, 0.50), millis(sorted, 0.99),
-                sorted[requests - 1] / 1e6, errors.get());
+        out.printf(
+                "  %-14s %,8.0f requests/s  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  errors %d%n",
+                query.isEmpty() ? "no wait" : query,
+                requests / seconds,
+                millis(sorted, 0.50),
+                millis(sorted, 0.99),
+                sorted[requests - 1] / 1e6,
+                errors.get());
     }
 
     private static double millis(long[] sorted, double quantile) {

@@ -34,8 +34,10 @@ public final class DagBenchmark {
             JoblineConfig config = JoblineConfig.of(settings);
             TopicAdmin.ensureTopics(config);
             try (LifecycleService service = new LifecycleService(config, new SimpleMeterRegistry());
-                    TimelineWorker worker = new TimelineWorker(broker.bootstrapServers(),
-                            config.get(JoblineConfig.COMMANDS_TOPIC), config.get(JoblineConfig.TIMELINE_TOPIC))
+                    TimelineWorker worker = new TimelineWorker(
+                                    broker.bootstrapServers(),
+                                    config.get(JoblineConfig.COMMANDS_TOPIC),
+                                    config.get(JoblineConfig.TIMELINE_TOPIC))
                             .completeScheduledJobs()) {
                 service.start();
                 out.printf("broker up; 12 partitions, 2 stream threads, commit interval %d ms%n", commitIntervalMs);
@@ -46,9 +48,15 @@ public final class DagBenchmark {
     }
 
     private void report(DagScenario.Result result) {
-        out.printf("%-20s %6d jobs  %s  wall %,8d ms  dependency completed -> dependent scheduled:"
+        out.printf(
+                "%-20s %6d jobs  %s  wall %,8d ms  dependency completed -> dependent scheduled:"
                         + " p50 %d ms, p99 %d ms, max %d ms%n",
-                result.name(), result.jobs(), result.finished() ? "finished" : "TIMED OUT", result.wallMillis(),
-                result.percentile(50), result.percentile(99), result.percentile(100));
+                result.name(),
+                result.jobs(),
+                result.finished() ? "finished" : "TIMED OUT",
+                result.wallMillis(),
+                result.percentile(50),
+                result.percentile(99),
+                result.percentile(100));
     }
 }

@@ -21,7 +21,12 @@ public final class DagScenario {
      * @param wallMillis from sending the root's create to seeing the last job complete
      * @param latenciesMs per dependent, from seeing its (last) dependency complete to seeing it scheduled
      */
-    public record Result(String name, int jobs, boolean finished, long wallMillis, List<Long> latenciesMs,
+    public record Result(
+            String name,
+            int jobs,
+            boolean finished,
+            long wallMillis,
+            List<Long> latenciesMs,
             List<TimelineWorker.Seen> seen) {
 
         public long percentile(double p) {
@@ -69,8 +74,8 @@ public final class DagScenario {
         return run("chain of " + length, worker, root, waitsFor, timeout);
     }
 
-    private static Result run(String name, TimelineWorker worker, String root, Map<String, String> waitsFor,
-            Duration timeout) {
+    private static Result run(
+            String name, TimelineWorker worker, String root, Map<String, String> waitsFor, Duration timeout) {
         int jobs = waitsFor.size() + 1;
         boolean created = worker.awaitUntil(seen -> count(seen, "job.created", waitsFor) >= waitsFor.size(), timeout);
         long start = System.currentTimeMillis();
@@ -78,9 +83,13 @@ public final class DagScenario {
         Map<String, String> all = new HashMap<>(waitsFor);
         all.put(root, null);
         boolean finished = created && worker.awaitUntil(seen -> count(seen, "job.completed", all) >= jobs, timeout);
-        List<TimelineWorker.Seen> seen = worker.seen().stream().filter(s -> all.containsKey(s.jobId())).toList();
-        long end = seen.stream().filter(s -> s.type().equals("job.completed")).mapToLong(TimelineWorker.Seen::seenAt)
-                .max().orElse(start);
+        List<TimelineWorker.Seen> seen =
+                worker.seen().stream().filter(s -> all.containsKey(s.jobId())).toList();
+        long end = seen.stream()
+                .filter(s -> s.type().equals("job.completed"))
+                .mapToLong(TimelineWorker.Seen::seenAt)
+                .max()
+                .orElse(start);
 
         Map<String, Long> completedAt = new HashMap<>();
         Map<String, Long> scheduledAt = new HashMap<>();
@@ -103,11 +112,20 @@ public final class DagScenario {
     }
 
     private static long count(List<TimelineWorker.Seen> seen, String type, Map<String, String> jobs) {
-        return seen.stream().filter(s -> s.type().equals(type) && jobs.containsKey(s.jobId())).count();
+        return seen.stream()
+                .filter(s -> s.type().equals(type) && jobs.containsKey(s.jobId()))
+                .count();
     }
 
     private static Command.Create create(String jobId, List<String> dependsOn) {
-        return new Command.Create(TimelineWorker.header(jobId), "dag", null, dependsOn,
-                new RetrySpec(0, null, null, null, null), 60_000L, null, null);
+        return new Command.Create(
+                TimelineWorker.header(jobId),
+                "dag",
+                null,
+                dependsOn,
+                new RetrySpec(0, null, null, null, null),
+                60_000L,
+                null,
+                null);
     }
 }

@@ -5,8 +5,6 @@ import io.jobline.domain.Command;
 import io.jobline.domain.CommandHeader;
 import io.jobline.wire.CommandCodec;
 import io.jobline.wire.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,11 +104,16 @@ public final class TimelineWorker implements AutoCloseable {
     private void react(Seen seen) {
         String jobId = seen.jobId();
         switch (seen.type()) {
-            case "job.scheduled" -> send(new Command.Start(header(jobId), "bench-worker",
-                    jobId + "-" + (seen.event().at("/data/attempt").asInt() + 1), null));
-            case "job.started" -> send(new Command.Complete(header(jobId),
-                    seen.event().at("/data/lease/leaseId").asText(), null));
-            default -> { }
+            case "job.scheduled" ->
+                send(new Command.Start(
+                        header(jobId),
+                        "bench-worker",
+                        jobId + "-" + (seen.event().at("/data/attempt").asInt() + 1),
+                        null));
+            case "job.started" ->
+                send(new Command.Complete(
+                        header(jobId), seen.event().at("/data/lease/leaseId").asText(), null));
+            default -> {}
         }
     }
 
@@ -121,7 +124,6 @@ public final class TimelineWorker implements AutoCloseable {
     public List<Seen> seen() {
         return List.copyOf(seen);
     }
-
 
     @Override
     public void close() {

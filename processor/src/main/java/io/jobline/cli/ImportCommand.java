@@ -33,10 +33,13 @@ import picocli.CommandLine.Option;
             "",
             "Stop the target's processor while importing; start it afterwards."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  jobline import --in /media/usb/site-a.tar.gz --bootstrap kafka-b:9092",
             "  jobline import --in bundle/ --topics jobline.commands \\",
-            "      --config /etc/jobline.properties"})
+            "      --config /etc/jobline.properties"
+        })
 final class ImportCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,12 +48,17 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "DIR|FILE.tar.gz", description = "The bundle to import.")
     Path in;
 
-    @Option(names = "--topics", split = ",", paramLabel = "TOPIC",
+    @Option(
+            names = "--topics",
+            split = ",",
+            paramLabel = "TOPIC",
             description = "Topics of the bundle to import (default: all of them). To rebuild a site from its log,"
                     + " import the commands topic only and let the processor write the rest.")
     List<String> topics;
 
-    @Option(names = "--transaction-records", paramLabel = "N",
+    @Option(
+            names = "--transaction-records",
+            paramLabel = "N",
             defaultValue = "" + Importer.Settings.DEFAULT_RECORDS_PER_TRANSACTION,
             description = "Most records committed in one transaction (default: ${DEFAULT-VALUE}).")
     int recordsPerTransaction;
@@ -62,13 +70,19 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         try (Bundle bundle = Bundle.open(in)) {
             JoblineConfig joblineConfig = config.load();
-            Importer importer = new Importer(new Importer.Settings(TopicAdmin.adminProperties(joblineConfig),
-                    joblineConfig.get(JoblineConfig.TOPIC_REPLICATION), joblineConfig.get(JoblineConfig.APPLICATION_ID),
-                    recordsPerTransaction),
+            Importer importer = new Importer(
+                    new Importer.Settings(
+                            TopicAdmin.adminProperties(joblineConfig),
+                            joblineConfig.get(JoblineConfig.TOPIC_REPLICATION),
+                            joblineConfig.get(JoblineConfig.APPLICATION_ID),
+                            recordsPerTransaction),
                     snapshot -> spec.commandLine().getErr().println(snapshot));
             Importer.Result result = importer.importBundle(bundle, topics == null ? List.of() : topics);
-            spec.commandLine().getOut().printf("imported %,d records from %s (%,d already there)%n", result.written(),
-                    in, result.skipped());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "imported %,d records from %s (%,d already there)%n",
+                            result.written(), in, result.skipped());
             return 0;
         } catch (AirGapException | ConfigException | KafkaException e) {
             spec.commandLine().getErr().println("jobline import: " + e.getMessage());

@@ -9,9 +9,19 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JoblineCli.Version.class,
         description = "A Kafka-native job lifecycle processor.",
-        subcommands = {DevCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class,
-            MigrateCommand.class, ExportCommand.class, ImportCommand.class, ReplayCommand.class, VerifyCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            DevCommand.class,
+            RunCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
+            MigrateCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
+            ReplayCommand.class,
+            VerifyCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Run 'jobline COMMAND --help' for a command's options and examples."})
 public final class JoblineCli implements Runnable {
 

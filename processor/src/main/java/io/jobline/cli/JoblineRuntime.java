@@ -1,5 +1,6 @@
 package io.jobline.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.jobline.api.ApiServer;
 import io.jobline.api.CommandGateway;
 import io.jobline.api.JobQueries;
@@ -12,7 +13,6 @@ import io.jobline.api.StoreJobReader;
 import io.jobline.api.TenantAuth;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.jobline.sink.DataSources;
 import io.jobline.sink.PostgresSink;
 import io.jobline.sink.SinkMetrics;
@@ -65,8 +65,8 @@ final class JoblineRuntime implements AutoCloseable {
                 try {
                     parsed.add(Role.valueOf(role.trim().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException("--roles", roles, "roles are processor, sink and api, not '"
-                            + role.trim() + "'");
+                    throw new ConfigException(
+                            "--roles", roles, "roles are processor, sink and api, not '" + role.trim() + "'");
                 }
             }
             return parsed;
@@ -80,8 +80,13 @@ final class JoblineRuntime implements AutoCloseable {
     private ApiServer api;
 
     private JoblineRuntime() {
-        for (var binder : Arrays.asList(new ClassLoaderMetrics(), new JvmMemoryMetrics(), new JvmGcMetrics(),
-                new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())) {
+        for (var binder : Arrays.asList(
+                new ClassLoaderMetrics(),
+                new JvmMemoryMetrics(),
+                new JvmGcMetrics(),
+                new JvmThreadMetrics(),
+                new ProcessorMetrics(),
+                new UptimeMetrics())) {
             binder.bindTo(registry);
         }
     }
@@ -106,8 +111,9 @@ final class JoblineRuntime implements AutoCloseable {
         TenantAuth auth = TenantAuth.parse(config.get(JoblineConfig.API_TOKENS));
         if (roles.contains(Role.API) && auth.isOpen()) {
             if (!allowOpenApi) {
-                throw new ConfigException(JoblineConfig.API_TOKENS.name(), "the API would run open: set"
-                        + " JOBLINE_API_TOKENS=tenant:token,... or pass --insecure");
+                throw new ConfigException(
+                        JoblineConfig.API_TOKENS.name(),
+                        "the API would run open: set" + " JOBLINE_API_TOKENS=tenant:token,... or pass --insecure");
             }
             LOG.warn("the HTTP API runs without authentication: every caller may act for every tenant"
                     + " (set JOBLINE_API_TOKENS=tenant:token,... to require bearer tokens)");
@@ -117,8 +123,8 @@ final class JoblineRuntime implements AutoCloseable {
             TopicAdmin.ensureTopics(config);
         }
         if (roles.contains(Role.PROCESSOR)) {
-            String applicationServer = roles.contains(Role.API)
-                    ? config.get(JoblineConfig.API_ADVERTISED_HOST) + ":" + apiPort : null;
+            String applicationServer =
+                    roles.contains(Role.API) ? config.get(JoblineConfig.API_ADVERTISED_HOST) + ":" + apiPort : null;
             processor = new LifecycleService(config, registry, applicationServer);
             processor.start();
             started.push(processor);
@@ -140,27 +146,28 @@ final class JoblineRuntime implements AutoCloseable {
         }
         if (roles.contains(Role.API)) {
             Properties kafka = clientProperties(config);
-            OutcomeTracker outcomes = new OutcomeTracker(kafka, config.get(JoblineConfig.TIMELINE_TOPIC),
-                    config.get(JoblineConfig.REJECTIONS_TOPIC));
+            OutcomeTracker outcomes = new OutcomeTracker(
+                    kafka, config.get(JoblineConfig.TIMELINE_TOPIC), config.get(JoblineConfig.REJECTIONS_TOPIC));
             outcomes.start();
             started.push(outcomes);
             readiness.put("outcomes", outcomes::isReady);
             CommandGateway gateway = new CommandGateway(kafka, config.get(JoblineConfig.COMMANDS_TOPIC), outcomes);
             started.push(gateway);
             JobReader reader = processor != null
-                    ? new StoreJobReader(processor.streams(),
-                            new HostInfo(config.get(JoblineConfig.API_ADVERTISED_HOST), apiPort))
+                    ? new StoreJobReader(
+                            processor.streams(), new HostInfo(config.get(JoblineConfig.API_ADVERTISED_HOST), apiPort))
                     : new PostgresJobReader(database);
             JobQueries queries = new PostgresJobQueries(database);
-            JobsApi jobs = new JobsApi(gateway, reader, queries, auth,
-                    Duration.ofMillis(config.get(JoblineConfig.API_WAIT_MAX_MS)));
+            JobsApi jobs = new JobsApi(
+                    gateway, reader, queries, auth, Duration.ofMillis(config.get(JoblineConfig.API_WAIT_MAX_MS)));
             api = new ApiServer(jobs, registry, readiness).start(config.get(JoblineConfig.API_BIND), apiPort);
             started.push(api);
         }
     }
 
     private static String roleNames(Set<Role> roles) {
-        return String.join("-", roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
+        return String.join(
+                "-", roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
     }
 
     static Properties clientProperties(JoblineConfig config) {

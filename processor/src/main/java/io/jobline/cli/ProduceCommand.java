@@ -32,14 +32,20 @@ import picocli.CommandLine.Option;
             "not sent. Records are keyed by jobId. Prints progress while it runs and a summary at the end;",
             "exits 1 when a line was invalid or a send failed."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  jobline produce --file commands.ndjson --bootstrap localhost:9092",
-            "  echo '{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j1\",\"jobType\":\"report\"}' | jobline produce"})
+            "  echo '{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j1\",\"jobType\":\"report\"}' | jobline produce"
+        })
 final class ProduceCommand implements Callable<Integer> {
 
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "NDJSON file of commands (default: standard input).")
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description = "NDJSON file of commands (default: standard input).")
     Path file;
 
     @Mixin
@@ -81,8 +87,10 @@ final class ProduceCommand implements Callable<Integer> {
                     continue;
                 }
                 io.jobline.domain.Command command = ((CommandRead.Valid) read).command();
-                producer.send(new ProducerRecord<>(topic, null, command.jobId(), bytes,
-                        new RecordHeaders().add("content-type", JSON)), (metadata, e) -> {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic, null, command.jobId(), bytes, new RecordHeaders().add("content-type", JSON)),
+                        (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
                             } else {
@@ -94,7 +102,9 @@ final class ProduceCommand implements Callable<Integer> {
             producer.flush();
         }
         if (failure.get() != null) {
-            err.printf("produce: sending failed after %d commands: %s%n", sent.get(), failure.get().getMessage());
+            err.printf(
+                    "produce: sending failed after %d commands: %s%n",
+                    sent.get(), failure.get().getMessage());
         }
         err.printf("produce: %d sent to %s, %d invalid (not sent), %d lines read%n", sent.get(), topic, invalid, lines);
         err.flush();

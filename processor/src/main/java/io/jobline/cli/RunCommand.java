@@ -20,14 +20,20 @@ import picocli.CommandLine.Option;
             "key); kafka.* keys pass through to the Kafka clients (TLS, SASL). Topics are created when missing.",
             "SIGTERM stops it cleanly."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  JOBLINE_BOOTSTRAP_SERVERS=kafka:9092 JOBLINE_API_TOKENS=acme:s3cret jobline run",
             "  jobline run --roles processor --config /etc/jobline.properties",
-            "  jobline run --roles api,sink --set kafka.security.protocol=SSL --set jobline.api.port=9090"})
+            "  jobline run --roles api,sink --set kafka.security.protocol=SSL --set jobline.api.port=9090"
+        })
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--roles", paramLabel = "ROLES", description = "Comma-separated: processor, sink, api"
-            + " (default: ${DEFAULT-VALUE}).", defaultValue = "processor,sink,api")
+    @Option(
+            names = "--roles",
+            paramLabel = "ROLES",
+            description = "Comma-separated: processor, sink, api" + " (default: ${DEFAULT-VALUE}).",
+            defaultValue = "processor,sink,api")
     String roles;
 
     @Option(names = "--insecure", description = "Allow the API to run without bearer tokens.")
@@ -46,7 +52,10 @@ final class RunCommand implements Callable<Integer> {
         Set<JoblineRuntime.Role> parsed = JoblineRuntime.Role.parse(roles);
         JoblineConfig config = options.load(Map.of());
         try (JoblineRuntime runtime = JoblineRuntime.start(config, parsed, insecure)) {
-            out.printf("jobline run: %s started against %s%s%n", roles, config.get(JoblineConfig.BOOTSTRAP_SERVERS),
+            out.printf(
+                    "jobline run: %s started against %s%s%n",
+                    roles,
+                    config.get(JoblineConfig.BOOTSTRAP_SERVERS),
                     runtime.apiPort() > 0 ? "; API on port " + runtime.apiPort() : "");
             out.flush();
             String signal = shutdown.await();

@@ -28,8 +28,13 @@ import picocli.CommandLine.Option;
             "Follows the timeline (read_committed) and prints one readable line per event, or the raw CloudEvent",
             "JSON with --raw. Filters combine; Ctrl-C stops."
         },
-        footer = {"", "Examples:", "  jobline tail --from-beginning",
-            "  jobline tail --job job-42 --raw", "  jobline tail --tenant acme --type job.failed --max 10"})
+        footer = {
+            "",
+            "Examples:",
+            "  jobline tail --from-beginning",
+            "  jobline tail --job job-42 --raw",
+            "  jobline tail --tenant acme --type job.failed --max 10"
+        })
 final class TailCommand implements Callable<Integer> {
 
     @Option(names = "--from-beginning", description = "Start at the first event, not at the end.")
@@ -75,8 +80,10 @@ final class TailCommand implements Callable<Integer> {
             consumer.subscribe(List.of(config.get(JoblineConfig.TIMELINE_TOPIC)));
             while (shown < max) {
                 var records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty() && idleExitSeconds != null
-                        && System.nanoTime() - idleSince > Duration.ofSeconds(idleExitSeconds).toNanos()) {
+                if (records.isEmpty()
+                        && idleExitSeconds != null
+                        && System.nanoTime() - idleSince
+                                > Duration.ofSeconds(idleExitSeconds).toNanos()) {
                     break;
                 }
                 for (ConsumerRecord<String, byte[]> record : records) {
@@ -108,15 +115,27 @@ final class TailCommand implements Callable<Integer> {
     static String readable(JsonNode event) {
         JsonNode data = event.path("data");
         StringBuilder line = new StringBuilder()
-                .append(event.path("time").asText()).append(' ')
-                .append(event.path("subject").asText()).append(" #").append(event.path("sequence").asLong()).append(' ')
-                .append(event.path("type").asText()).append(' ')
-                .append(data.at("/transition/from").isNull() ? "-" : data.at("/transition/from").asText())
-                .append(" -> ").append(data.at("/transition/to").asText());
+                .append(event.path("time").asText())
+                .append(' ')
+                .append(event.path("subject").asText())
+                .append(" #")
+                .append(event.path("sequence").asLong())
+                .append(' ')
+                .append(event.path("type").asText())
+                .append(' ')
+                .append(
+                        data.at("/transition/from").isNull()
+                                ? "-"
+                                : data.at("/transition/from").asText())
+                .append(" -> ")
+                .append(data.at("/transition/to").asText());
         if (!data.at("/transition/reason").isNull()) {
             line.append(" (").append(data.at("/transition/reason").asText()).append(')');
         }
-        line.append(" attempt ").append(data.path("attempt").asInt()).append(" failures ").append(data.path("failures").asInt());
+        line.append(" attempt ")
+                .append(data.path("attempt").asInt())
+                .append(" failures ")
+                .append(data.path("failures").asInt());
         if (data.has("error")) {
             line.append(" error ").append(data.at("/error/code").asText());
         }

@@ -30,9 +30,12 @@ import picocli.CommandLine.Option;
             "1 otherwise, naming the first divergence of each job (changed, missing,",
             "reordered, extra)."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  jobline verify --timeline site-a.tar.gz",
-            "  jobline verify --timeline replayed.ndjson --against site-a.tar.gz"})
+            "  jobline verify --timeline replayed.ndjson --against site-a.tar.gz"
+        })
 final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--timeline", required = true, paramLabel = "DIR|FILE", description = "The timeline to check.")
@@ -41,7 +44,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--against", paramLabel = "DIR|FILE", description = "The timeline it must equal.")
     Path against;
 
-    @Option(names = "--topic", paramLabel = "NAME",
+    @Option(
+            names = "--topic",
+            paramLabel = "NAME",
             description = "The timeline topic in a bundle (default: the one its manifest names).")
     String topic;
 
@@ -51,16 +56,18 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Function<Manifest, String> topicOf = manifest -> topic != null ? topic : manifest.processor().timelineTopic();
+        Function<Manifest, String> topicOf =
+                manifest -> topic != null ? topic : manifest.processor().timelineTopic();
         try (LogInput actual = LogInput.open(timeline, topicOf);
                 LogInput expected = against == null ? null : LogInput.open(against, topicOf)) {
-            TimelineVerifier.Report report = expected == null
-                    ? TimelineVerifier.verify(actual)
-                    : TimelineVerifier.verify(actual, expected);
+            TimelineVerifier.Report report =
+                    expected == null ? TimelineVerifier.verify(actual) : TimelineVerifier.verify(actual, expected);
             String what = String.format("%,d records of %,d jobs in %s", report.records(), report.jobs(), timeline);
             if (report.holds()) {
-                out.println("verified " + what + (expected == null ? ": every hash chain holds"
-                        : ": every hash chain holds and it equals " + against));
+                out.println("verified " + what
+                        + (expected == null
+                                ? ": every hash chain holds"
+                                : ": every hash chain holds and it equals " + against));
                 return 0;
             }
             out.printf("%s: %,d job(s) diverge%n", what, report.divergences().size());

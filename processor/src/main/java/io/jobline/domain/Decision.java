@@ -21,8 +21,15 @@ public record Decision(
         JobStatus notifyDependents) {
 
     static Decision rejected(Job job, RejectionReason reason, String message) {
-        return new Decision(Outcome.REJECTED, job, job, List.of(), new Rejection(reason, message,
-                job == null ? null : job.status()), List.of(), null, null);
+        return new Decision(
+                Outcome.REJECTED,
+                job,
+                job,
+                List.of(),
+                new Rejection(reason, message, job == null ? null : job.status()),
+                List.of(),
+                null,
+                null);
     }
 
     static Decision duplicate(Job job) {

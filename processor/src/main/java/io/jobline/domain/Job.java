@@ -155,6 +155,7 @@ public record Job(
             recentHeartbeatIds = job.recentHeartbeatIds;
         }
 
+        // spotless:off  one line per setter reads better than 150 lines of braces
         public Builder jobId(String value) { jobId = value; return this; }
         public Builder tenant(String value) { tenant = value; return this; }
         public Builder jobType(String value) { jobType = value; return this; }
@@ -184,6 +185,7 @@ public record Job(
         public Builder eventHash(String value) { eventHash = value; return this; }
         public Builder appliedCommandIds(List<String> value) { appliedCommandIds = value; return this; }
         public Builder recentHeartbeatIds(List<String> value) { recentHeartbeatIds = value; return this; }
+        // spotless:on
 
         /** Remembers an applied external command; heartbeats go to a short window of their own. */
         Builder remember(Command command) {
@@ -204,9 +206,35 @@ public record Job(
         }
 
         public Job build() {
-            return new Job(jobId, tenant, jobType, status, attempt, failures, sequence, payload, dependsOn, awaiting,
-                    retry, leaseMs, notBefore, egress, admission, lease, retryAt, notBeforeDue, result, error, reason,
-                    finalAttempt, correlationId, createdAt, updatedAt, completedAt, eventHash, appliedCommandIds,
+            return new Job(
+                    jobId,
+                    tenant,
+                    jobType,
+                    status,
+                    attempt,
+                    failures,
+                    sequence,
+                    payload,
+                    dependsOn,
+                    awaiting,
+                    retry,
+                    leaseMs,
+                    notBefore,
+                    egress,
+                    admission,
+                    lease,
+                    retryAt,
+                    notBeforeDue,
+                    result,
+                    error,
+                    reason,
+                    finalAttempt,
+                    correlationId,
+                    createdAt,
+                    updatedAt,
+                    completedAt,
+                    eventHash,
+                    appliedCommandIds,
                     recentHeartbeatIds);
         }
     }

@@ -76,7 +76,8 @@ public final class LifecycleEngine {
         Decision decision = lifecycle.decide(before, command, timestamp);
         if (!decision.events().isEmpty()) {
             String head = chain.append(before == null ? null : before.eventHash(), decision.events());
-            decision = decision.withAfter(decision.after().toBuilder().eventHash(head).build());
+            decision = decision.withAfter(
+                    decision.after().toBuilder().eventHash(head).build());
         }
         if (decision.changed()) {
             jobs.put(decision.after());
@@ -97,8 +98,15 @@ public final class LifecycleEngine {
         for (String dependent : waiting) {
             followUps.add(Lifecycle.notification(dependent, command.jobId(), decision.notifyDependents()));
         }
-        return new Decision(decision.outcome(), decision.before(), decision.after(), decision.events(),
-                decision.rejection(), List.copyOf(followUps), decision.watchedBy(), decision.notifyDependents());
+        return new Decision(
+                decision.outcome(),
+                decision.before(),
+                decision.after(),
+                decision.events(),
+                decision.rejection(),
+                List.copyOf(followUps),
+                decision.watchedBy(),
+                decision.notifyDependents());
     }
 
     private void reschedule(Job before, Job after) {

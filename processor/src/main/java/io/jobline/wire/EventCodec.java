@@ -65,8 +65,8 @@ public final class EventCodec {
      */
     public static String recomputeHash(byte[] sealed) {
         int bodyEnd = sealed.length - HASH_SUFFIX_LENGTH;
-        if (bodyEnd < 1 || !Arrays.equals(sealed, bodyEnd, bodyEnd + HASH_MEMBER.length, HASH_MEMBER, 0,
-                HASH_MEMBER.length)) {
+        if (bodyEnd < 1
+                || !Arrays.equals(sealed, bodyEnd, bodyEnd + HASH_MEMBER.length, HASH_MEMBER, 0, HASH_MEMBER.length)) {
             return null;
         }
         byte[] body = Arrays.copyOf(sealed, bodyEnd + 1);
@@ -117,7 +117,8 @@ public final class EventCodec {
         g.writeStartObject();
         g.writeStringField("jobId", job.jobId());
         g.writeObjectFieldStart("transition");
-        Json.writeStringOrNull(g, "from", event.from() == null ? null : event.from().wireName());
+        Json.writeStringOrNull(
+                g, "from", event.from() == null ? null : event.from().wireName());
         g.writeStringField("to", event.to().wireName());
         Json.writeStringOrNull(g, "reason", event.reason());
         g.writeEndObject();

@@ -18,7 +18,8 @@ import java.io.UncheckedIOException;
 public final class Json {
 
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(200).build())
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);

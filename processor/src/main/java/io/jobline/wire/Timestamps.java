@@ -57,7 +57,9 @@ public final class Timestamps {
 
     /** Epoch milliseconds of an RFC 3339 date-time with a zone offset, e.g. {@code 2026-11-29T10:00:00Z}. */
     public static long parse(String text) {
-        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .toInstant()
+                .toEpochMilli();
     }
 
     public static boolean isValid(String text) {

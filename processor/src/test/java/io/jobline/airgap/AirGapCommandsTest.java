@@ -30,7 +30,10 @@ class AirGapCommandsTest {
         Run run = run(command, "--help");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("Usage: jobline " + command).contains("Examples:").contains("jobline " + command);
+        assertThat(run.out())
+                .contains("Usage: jobline " + command)
+                .contains("Examples:")
+                .contains("jobline " + command);
     }
 
     @Test
@@ -39,20 +42,35 @@ class AirGapCommandsTest {
             Path commands = AirGapFixtures.writePlain(dir.resolve("commands.ndjson"), live.commandsLog());
             Path expected = AirGapFixtures.write(dir.resolve("live-timeline.ndjson"), live.timeline());
 
-            Run replay = run("replay", "--input", commands.toString(), "--partitions", "1", "--timeline",
-                    dir.resolve("timeline.ndjson").toString(), "--rejections", dir.resolve("rejections.ndjson").toString());
+            Run replay = run(
+                    "replay",
+                    "--input",
+                    commands.toString(),
+                    "--partitions",
+                    "1",
+                    "--timeline",
+                    dir.resolve("timeline.ndjson").toString(),
+                    "--rejections",
+                    dir.resolve("rejections.ndjson").toString());
             assertThat(replay.exit()).as(replay.err()).isZero();
             assertThat(replay.out()).contains("policy from the configuration: sealed=false");
 
-            Run verified = run("verify", "--timeline", dir.resolve("timeline.ndjson").toString(), "--against",
+            Run verified = run(
+                    "verify",
+                    "--timeline",
+                    dir.resolve("timeline.ndjson").toString(),
+                    "--against",
                     expected.toString());
             assertThat(verified.exit()).as(verified.out()).isZero();
             assertThat(verified.out()).contains("every hash chain holds and it equals");
 
             List<LogRecord> tampered = new ArrayList<>(live.timeline());
             tampered.remove(5);
-            Run refused = run("verify", "--timeline",
-                    AirGapFixtures.write(dir.resolve("tampered.ndjson"), tampered).toString());
+            Run refused = run(
+                    "verify",
+                    "--timeline",
+                    AirGapFixtures.write(dir.resolve("tampered.ndjson"), tampered)
+                            .toString());
             assertThat(refused.exit()).isEqualTo(1);
             String job = new String(live.timeline().get(5).key(), StandardCharsets.UTF_8);
             assertThat(refused.out()).contains("1 job(s) diverge").contains(job + ": missing");
@@ -69,7 +87,10 @@ class AirGapCommandsTest {
 
     @Test
     void shouldRefuseABundleWithAChangedByteBeforeReplaying() throws Exception {
-        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2,
+        Path bundle = AirGapFixtures.writeBundle(
+                dir.resolve("bundle"),
+                "jobline.commands",
+                2,
                 List.of(RecordLinesTest.record("job-1", "{}"), RecordLinesTest.record("job-2", "{}")),
                 ProcessorPolicy.from(JoblineConfig.defaults()));
         Path file = bundle.resolve("jobline.commands-0.ndjson");
@@ -77,8 +98,14 @@ class AirGapCommandsTest {
         bytes[2] ^= 0x01;
         Files.write(file, bytes);
 
-        Run run = run("replay", "--input", bundle.toString(), "--timeline", dir.resolve("t.ndjson").toString(),
-                "--rejections", dir.resolve("r.ndjson").toString());
+        Run run = run(
+                "replay",
+                "--input",
+                bundle.toString(),
+                "--timeline",
+                dir.resolve("t.ndjson").toString(),
+                "--rejections",
+                dir.resolve("r.ndjson").toString());
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("jobline.commands-0.ndjson does not match its SHA-256");

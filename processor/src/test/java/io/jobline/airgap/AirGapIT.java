@@ -82,22 +82,28 @@ class AirGapIT {
         TopicAdmin.ensureTopics(a);
         long start = System.nanoTime();
         try (LifecycleService processor = new LifecycleService(a, new SimpleMeterRegistry());
-                SiteWorkload workload = new SiteWorkload(siteA.bootstrapServers(), topic(a, "commands"),
-                        topic(a, "timeline"), JOBS)) {
+                SiteWorkload workload =
+                        new SiteWorkload(siteA.bootstrapServers(), topic(a, "commands"), topic(a, "timeline"), JOBS)) {
             processor.start();
             workload.createAll();
             // An export while the site is busy: a consistent cut that a later import must extend, not repeat.
-            assertThat(workload.runUntil(() -> workload.events() > 5_000, Duration.ofMinutes(1))).isTrue();
+            assertThat(workload.runUntil(() -> workload.events() > 5_000, Duration.ofMinutes(1)))
+                    .isTrue();
             assertCommand(0, "export", "--config", configA, "--topics", topic(a, "commands"), "--out", early);
-            assertThat(workload.runUntilAllEnded(Duration.ofMinutes(3))).as("every job ended").isTrue();
-            await("every rejection written", () -> count(siteA, topic(a, "rejections")) >= workload.expectedRejections(),
+            assertThat(workload.runUntilAllEnded(Duration.ofMinutes(3)))
+                    .as("every job ended")
+                    .isTrue();
+            await(
+                    "every rejection written",
+                    () -> count(siteA, topic(a, "rejections")) >= workload.expectedRejections(),
                     Duration.ofMinutes(1));
-            System.out.printf("live: %,d jobs, %,d events in %.1f s; endings %s; reasons %s%n", JOBS, workload.events(),
-                    (System.nanoTime() - start) / 1e9, workload.endings(), workload.reasons());
+            System.out.printf(
+                    "live: %,d jobs, %,d events in %.1f s; endings %s; reasons %s%n",
+                    JOBS, workload.events(), (System.nanoTime() - start) / 1e9, workload.endings(), workload.reasons());
             assertThat(workload.endings()).containsOnlyKeys("completed", "failed", "cancelled");
             assertThat(workload.endings()).containsEntry("failed", JOBS / 20).containsEntry("cancelled", JOBS / 10);
-            assertThat(workload.reasons()).containsKeys("retry", "lease_expired", "upstream_failed", "not needed",
-                    "ready");
+            assertThat(workload.reasons())
+                    .containsKeys("retry", "lease_expired", "upstream_failed", "not needed", "ready");
             assertThat(count(siteA, topic(a, "rejections"))).isEqualTo(workload.expectedRejections());
 
             // 2. Export from the live site (it keeps running: the export is a cut at its start).
@@ -105,40 +111,48 @@ class AirGapIT {
         }
         Manifest manifest = manifest(bundle);
         long liveEvents = manifest.topic(topic(a, "timeline")).orElseThrow().files().stream()
-                .mapToLong(Manifest.PartitionFile::records).sum();
+                .mapToLong(Manifest.PartitionFile::records)
+                .sum();
         assertThat(liveEvents).isGreaterThan(4L * JOBS);
         assertCommand(0, "verify", "--timeline", bundle);
 
         // 3. Offline replay: the live timeline, byte for byte; the same rejections.
         Path timeline = dir.resolve("replayed-timeline.ndjson");
         Path rejections = dir.resolve("replayed-rejections.ndjson");
-        String replayed = assertCommand(0, "replay", "--input", bundle, "--timeline", timeline, "--rejections",
-                rejections);
+        String replayed =
+                assertCommand(0, "replay", "--input", bundle, "--timeline", timeline, "--rejections", rejections);
         System.out.print(replayed);
-        assertThat(assertCommand(0, "verify", "--timeline", timeline, "--against", bundle)).contains("equals");
+        assertThat(assertCommand(0, "verify", "--timeline", timeline, "--against", bundle))
+                .contains("equals");
         assertThat(rejectionsByKey(read(rejections))).isEqualTo(rejectionsByKey(read(bundle, topic(a, "rejections"))));
 
         // 4. Import into a fresh cluster, twice over (the early cut, then the whole log), then run its processor.
-        assertThat(assertCommand(0, "import", "--config", configB, "--in", early)).contains("(0 already there)");
-        String imported = assertCommand(0, "import", "--config", configB, "--in", bundle, "--topics",
-                topic(a, "commands"));
+        assertThat(assertCommand(0, "import", "--config", configB, "--in", early))
+                .contains("(0 already there)");
+        String imported =
+                assertCommand(0, "import", "--config", configB, "--in", bundle, "--topics", topic(a, "commands"));
         long earlyRecords = manifest(early).records();
         assertThat(imported).contains(String.format("(%,d already there)", earlyRecords));
         assertThat(assertCommand(0, "import", "--config", configB, "--in", bundle, "--topics", topic(a, "commands")))
                 .startsWith("imported 0 records");
         JoblineConfig b = JoblineConfig.load(configB, Map.of(), Map.of());
-        assertThat(TopicAdmin.ensureTopics(b)).as("the import created the commands topic; the processor's start"
-                + " creates the others").containsExactlyInAnyOrder(topic(b, "timeline"), topic(b, "rejections"));
+        assertThat(TopicAdmin.ensureTopics(b))
+                .as("the import created the commands topic; the processor's start" + " creates the others")
+                .containsExactlyInAnyOrder(topic(b, "timeline"), topic(b, "rejections"));
         try (LifecycleService processor = new LifecycleService(b, new SimpleMeterRegistry())) {
             processor.start();
-            await("site B rebuilt the timeline", () -> count(siteB, topic(b, "timeline")) >= liveEvents,
+            await(
+                    "site B rebuilt the timeline",
+                    () -> count(siteB, topic(b, "timeline")) >= liveEvents,
                     Duration.ofMinutes(2));
             await("site B's processor caught up", () -> caughtUp(siteB, b), Duration.ofMinutes(1));
-            assertThat(assertCommand(1, "import", "--config", configB, "--in", bundle, "--topics", topic(a, "commands")))
+            assertThat(assertCommand(
+                            1, "import", "--config", configB, "--in", bundle, "--topics", topic(a, "commands")))
                     .contains("is running");
             Path exportB = dir.resolve("site-b");
             assertCommand(0, "export", "--config", configB, "--topics", topic(b, "timeline"), "--out", exportB);
-            assertThat(assertCommand(0, "verify", "--timeline", exportB, "--against", bundle)).contains("equals");
+            assertThat(assertCommand(0, "verify", "--timeline", exportB, "--against", bundle))
+                    .contains("equals");
         }
     }
 
@@ -148,8 +162,8 @@ class AirGapIT {
         Path config = configFile("site.properties", siteA, run, Map.of());
         JoblineConfig a = JoblineConfig.load(config, Map.of(), Map.of());
         TopicAdmin.ensureTopics(a);
-        try (SiteWorkload workload = new SiteWorkload(siteA.bootstrapServers(), topic(a, "commands"),
-                topic(a, "timeline"), 200)) {
+        try (SiteWorkload workload =
+                new SiteWorkload(siteA.bootstrapServers(), topic(a, "commands"), topic(a, "timeline"), 200)) {
             workload.createAll();
         }
         Path bundle = dir.resolve("bundle");
@@ -159,12 +173,13 @@ class AirGapIT {
         bytes[bytes.length / 3] ^= 0x20;
         Files.write(file, bytes);
 
-        String refused = assertCommand(1, "import", "--config", configFile("b.properties", siteB, run, Map.of()),
-                "--in", bundle);
+        String refused = assertCommand(
+                1, "import", "--config", configFile("b.properties", siteB, run, Map.of()), "--in", bundle);
 
         assertThat(refused).contains(file.getFileName().toString()).contains("does not match its SHA-256");
         try (Admin admin = siteB.admin()) {
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("nothing was written")
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .as("nothing was written")
                     .doesNotContain(topic(a, "commands"));
         }
     }
@@ -172,46 +187,86 @@ class AirGapIT {
     @Test
     void shouldDecideSealedOfflineAsSealedLive() throws Exception {
         String run = "sealed-" + UUID.randomUUID().toString().substring(0, 8);
-        Path config = configFile("sealed.properties", siteA, run, Map.of("jobline.sealed", "true",
-                "jobline.egress.allow", "https://api.internal,*.corp.internal:443"));
+        Path config = configFile(
+                "sealed.properties",
+                siteA,
+                run,
+                Map.of("jobline.sealed", "true", "jobline.egress.allow", "https://api.internal,*.corp.internal:443"));
         JoblineConfig a = JoblineConfig.load(config, Map.of(), Map.of());
         TopicAdmin.ensureTopics(a);
-        List<List<String>> intents = List.of(List.of(), List.of("https://api.internal"), List.of("evil.example:443"),
-                List.of("https://api.internal", "x.corp.internal:443"), List.of("https://api.internal", "http://leak"));
+        List<List<String>> intents = List.of(
+                List.of(),
+                List.of("https://api.internal"),
+                List.of("evil.example:443"),
+                List.of("https://api.internal", "x.corp.internal:443"),
+                List.of("https://api.internal", "http://leak"));
         try (LifecycleService processor = new LifecycleService(a, new SimpleMeterRegistry());
-                TimelineWorker worker = new TimelineWorker(siteA.bootstrapServers(), topic(a, "commands"),
-                        topic(a, "timeline")).completeScheduledJobs()) {
+                TimelineWorker worker = new TimelineWorker(
+                                siteA.bootstrapServers(), topic(a, "commands"), topic(a, "timeline"))
+                        .completeScheduledJobs()) {
             processor.start();
             for (int i = 0; i < 250; i++) {
                 String id = String.format("fetch-%03d", i);
-                worker.send(new Command.Create(TimelineWorker.header(id), "fetch", null, List.of(), RetrySpec.NONE,
-                        null, null, intents.get(i % intents.size())));
+                worker.send(new Command.Create(
+                        TimelineWorker.header(id),
+                        "fetch",
+                        null,
+                        List.of(),
+                        RetrySpec.NONE,
+                        null,
+                        null,
+                        intents.get(i % intents.size())));
             }
-            assertThat(worker.awaitUntil(seen -> seen.stream().filter(s -> s.type().equals("job.completed")
-                    || s.type().equals("job.failed")).count() == 250, Duration.ofMinutes(2))).isTrue();
-            assertThat(worker.seen()).filteredOn(s -> s.event().at("/data/error/code").asText()
-                    .equals("AIRGAP_EGRESS_BLOCKED")).hasSize(100);
+            assertThat(worker.awaitUntil(
+                            seen -> seen.stream()
+                                            .filter(s -> s.type().equals("job.completed")
+                                                    || s.type().equals("job.failed"))
+                                            .count()
+                                    == 250,
+                            Duration.ofMinutes(2)))
+                    .isTrue();
+            assertThat(worker.seen())
+                    .filteredOn(s -> s.event().at("/data/error/code").asText().equals("AIRGAP_EGRESS_BLOCKED"))
+                    .hasSize(100);
         }
         Path bundle = dir.resolve("sealed.tar.gz");
         assertCommand(0, "export", "--config", config, "--out", bundle);
         assertThat(manifest(bundle).processor().policy().egress().sealed()).isTrue();
 
         Path timeline = dir.resolve("timeline.ndjson");
-        String replayed = assertCommand(0, "replay", "--input", bundle, "--timeline", timeline, "--rejections",
+        String replayed = assertCommand(
+                0,
+                "replay",
+                "--input",
+                bundle,
+                "--timeline",
+                timeline,
+                "--rejections",
                 dir.resolve("rejections.ndjson"));
         assertThat(replayed).contains("policy from the manifest: sealed=true");
-        assertThat(assertCommand(0, "verify", "--timeline", timeline, "--against", bundle)).contains("equals");
+        assertThat(assertCommand(0, "verify", "--timeline", timeline, "--against", bundle))
+                .contains("equals");
 
         // The policy is part of the input: unsealed, the same log decides otherwise, and every job records
         // the policy it was admitted under.
-        assertCommand(0, "replay", "--input", bundle, "--sealed=false", "--timeline", timeline, "--rejections",
+        assertCommand(
+                0,
+                "replay",
+                "--input",
+                bundle,
+                "--sealed=false",
+                "--timeline",
+                timeline,
+                "--rejections",
                 dir.resolve("rejections.ndjson"));
-        assertThat(assertCommand(1, "verify", "--timeline", timeline, "--against", bundle)).contains("250 job(s) diverge");
+        assertThat(assertCommand(1, "verify", "--timeline", timeline, "--against", bundle))
+                .contains("250 job(s) diverge");
     }
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    private Path configFile(String name, EmbeddedKafka broker, String run, Map<String, String> extra) throws IOException {
+    private Path configFile(String name, EmbeddedKafka broker, String run, Map<String, String> extra)
+            throws IOException {
         Properties props = new Properties();
         props.put("jobline.bootstrap.servers", broker.bootstrapServers());
         props.put("jobline.application.id", "airgap-" + run);
@@ -246,7 +301,8 @@ class AirGapIT {
         cli.setErr(new PrintWriter(err, true));
         String[] strings = java.util.Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
         int exit = cli.execute(strings);
-        assertThat(exit).as("jobline %s%nstdout: %s%nstderr: %s", String.join(" ", strings), out, err)
+        assertThat(exit)
+                .as("jobline %s%nstdout: %s%nstderr: %s", String.join(" ", strings), out, err)
                 .isEqualTo(expectedExit);
         return out + err.toString();
     }
@@ -295,10 +351,11 @@ class AirGapIT {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -314,16 +371,20 @@ class AirGapIT {
     private static boolean caughtUp(EmbeddedKafka broker, JoblineConfig config) {
         try (Admin admin = broker.admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                    config.get(JoblineConfig.APPLICATION_ID)).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                            config.get(JoblineConfig.APPLICATION_ID))
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
             for (int p = 0; p < config.get(JoblineConfig.TOPIC_PARTITIONS); p++) {
                 latest.put(new TopicPartition(config.get(JoblineConfig.COMMANDS_TOPIC), p), OffsetSpec.latest());
             }
-            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all()
                     .get(30, TimeUnit.SECONDS);
             for (var entry : ends.entrySet()) {
                 OffsetAndMetadata at = committed.get(entry.getKey());
-                if (entry.getValue().offset() > 0 && (at == null || at.offset() < entry.getValue().offset())) {
+                if (entry.getValue().offset() > 0
+                        && (at == null || at.offset() < entry.getValue().offset())) {
                     return false;
                 }
             }

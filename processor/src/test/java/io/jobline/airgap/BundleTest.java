@@ -37,9 +37,11 @@ class BundleTest {
             assertThat(read).hasSize(40).extracting(LogRecord::partition).isSorted();
             assertThat(read).allSatisfy(r -> assertThat(r.partition()).isEqualTo(Partitioning.forKey(r.key(), 3)));
             assertThat(input.partitions()).hasValue(3);
-            Manifest.Topic topic = input.manifest().orElseThrow().topic("jobline.commands").orElseThrow();
-            assertThat(topic.files()).extracting(Manifest.PartitionFile::records).containsExactly(
-                    count(read, 0), count(read, 1), count(read, 2));
+            Manifest.Topic topic =
+                    input.manifest().orElseThrow().topic("jobline.commands").orElseThrow();
+            assertThat(topic.files())
+                    .extracting(Manifest.PartitionFile::records)
+                    .containsExactly(count(read, 0), count(read, 1), count(read, 2));
         }
     }
 
@@ -53,18 +55,30 @@ class BundleTest {
         assertThat(manifest.processor().policy()).usingRecursiveComparison().isEqualTo(SEALED);
         assertThat(manifest.processor().policy().egress().admission())
                 .isEqualTo(AirGapFixtures.sealedConfig().egressPolicy().admission());
-        assertThat(Manifest.parse(manifest.toJson(), "again")).usingRecursiveComparison().isEqualTo(manifest);
+        assertThat(Manifest.parse(manifest.toJson(), "again"))
+                .usingRecursiveComparison()
+                .isEqualTo(manifest);
     }
 
     @Test
     void shouldRecordEveryDecisionSettingOfTheConfiguration() {
         ProcessorPolicy policy = ProcessorPolicy.from(JoblineConfig.of(java.util.Map.of(
-                "jobline.retry.max.retries", "7", "jobline.retry.jitter", "0.5", "jobline.lease.default.ms", "999",
-                "jobline.dependencies.max", "3", "jobline.command.max.bytes", "4096")));
+                "jobline.retry.max.retries",
+                "7",
+                "jobline.retry.jitter",
+                "0.5",
+                "jobline.lease.default.ms",
+                "999",
+                "jobline.dependencies.max",
+                "3",
+                "jobline.command.max.bytes",
+                "4096")));
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 1, records(1), policy);
 
         try (Bundle opened = Bundle.open(bundle)) {
-            assertThat(opened.manifest().processor().policy()).usingRecursiveComparison().isEqualTo(policy);
+            assertThat(opened.manifest().processor().policy())
+                    .usingRecursiveComparison()
+                    .isEqualTo(policy);
         }
     }
 
@@ -72,8 +86,12 @@ class BundleTest {
     void shouldPackAndUnpackATarGz() throws Exception {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2, records(20), SEALED);
         Path tarGz = dir.resolve("bundle.tar.gz");
-        TarGz.pack(List.of(bundle.resolve(Bundle.MANIFEST), bundle.resolve("jobline.commands-0.ndjson"),
-                bundle.resolve("jobline.commands-1.ndjson")), tarGz);
+        TarGz.pack(
+                List.of(
+                        bundle.resolve(Bundle.MANIFEST),
+                        bundle.resolve("jobline.commands-0.ndjson"),
+                        bundle.resolve("jobline.commands-1.ndjson")),
+                tarGz);
 
         try (Bundle opened = Bundle.open(tarGz)) {
             opened.verify();
@@ -108,7 +126,8 @@ class BundleTest {
         Files.write(file, bytes);
 
         try (Bundle opened = Bundle.open(bundle)) {
-            assertThatThrownBy(opened::verify).isInstanceOf(AirGapException.class)
+            assertThatThrownBy(opened::verify)
+                    .isInstanceOf(AirGapException.class)
                     .hasMessageContaining("jobline.commands-1.ndjson")
                     .hasMessageContaining("does not match its SHA-256");
         }
@@ -120,8 +139,8 @@ class BundleTest {
         Files.move(bundle.resolve("jobline.commands-0.ndjson"), bundle.resolve("jobline.commands-7.ndjson"));
 
         try (Bundle opened = Bundle.open(bundle)) {
-            assertThatThrownBy(opened::verify).hasMessageContaining("jobline.commands-0.ndjson is listed in"
-                    + " manifest.json but missing");
+            assertThatThrownBy(opened::verify)
+                    .hasMessageContaining("jobline.commands-0.ndjson is listed in" + " manifest.json but missing");
         }
         Files.move(bundle.resolve("jobline.commands-7.ndjson"), bundle.resolve("jobline.commands-0.ndjson"));
         Files.writeString(bundle.resolve("extra-0.ndjson"), "{}\n");
@@ -135,7 +154,8 @@ class BundleTest {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 1, records(2), SEALED);
         Files.delete(bundle.resolve(Bundle.MANIFEST));
 
-        assertThatThrownBy(() -> Bundle.open(bundle)).isInstanceOf(AirGapException.class)
+        assertThatThrownBy(() -> Bundle.open(bundle))
+                .isInstanceOf(AirGapException.class)
                 .hasMessageContaining("no manifest.json");
     }
 
@@ -143,16 +163,22 @@ class BundleTest {
     void shouldNotOverwriteAnExistingBundle() throws IOException {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 1, records(2), SEALED);
 
-        assertThatThrownBy(() -> new BundleWriter(bundle)).isInstanceOf(AirGapException.class)
+        assertThatThrownBy(() -> new BundleWriter(bundle))
+                .isInstanceOf(AirGapException.class)
                 .hasMessageContaining("not an empty directory");
     }
 
     private static List<LogRecord> records(int count) {
         List<LogRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            records.add(new LogRecord(null, LogRecord.NO_PARTITION, LogRecord.NO_OFFSET, 1_764_000_000_000L + i,
+            records.add(new LogRecord(
+                    null,
+                    LogRecord.NO_PARTITION,
+                    LogRecord.NO_OFFSET,
+                    1_764_000_000_000L + i,
                     ("job-" + i).getBytes(StandardCharsets.UTF_8),
-                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), List.of()));
+                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                    List.of()));
         }
         return records;
     }

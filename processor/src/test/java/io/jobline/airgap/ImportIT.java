@@ -69,10 +69,12 @@ class ImportIT {
         Path broken = breakLine(bundle, topic + "-0.ndjson", 2_500, dir.resolve("broken"));
         try (Bundle opened = Bundle.open(broken)) {
             assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
-                    .isInstanceOf(AirGapException.class).hasMessageContaining(topic + "-0.ndjson line 2500");
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining(topic + "-0.ndjson line 2500");
         }
         Path halfway = export(target, topic, dir.resolve("halfway"));
-        assertThat(manifestOf(halfway).records()).as("two transactions of 1,000 committed, the third aborted")
+        assertThat(manifestOf(halfway).records())
+                .as("two transactions of 1,000 committed, the third aborted")
                 .isEqualTo(2_000);
 
         Importer.Result resumed;
@@ -82,7 +84,8 @@ class ImportIT {
         assertThat(resumed.skipped()).isEqualTo(2_000);
         assertThat(resumed.written()).isEqualTo(RECORDS - 2_000);
         try (Bundle opened = Bundle.open(bundle)) {
-            assertThat(importer(1_000).importBundle(opened, List.of()).written()).isZero();
+            assertThat(importer(1_000).importBundle(opened, List.of()).written())
+                    .isZero();
         }
 
         Path copy = export(target, topic, dir.resolve("copy"));
@@ -96,7 +99,9 @@ class ImportIT {
                 assertThat(c.key()).isEqualTo(o.key());
                 assertThat(c.value()).isEqualTo(o.value());
                 assertThat(c.timestamp()).isEqualTo(o.timestamp());
-                assertThat(c.headers()).usingRecursiveFieldByFieldElementComparator().isEqualTo(o.headers());
+                assertThat(c.headers())
+                        .usingRecursiveFieldByFieldElementComparator()
+                        .isEqualTo(o.headers());
             }
         }
     }
@@ -106,8 +111,8 @@ class ImportIT {
         String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
         source.createTopics(1, topic);
         Path bundle = export(source, topic, dir.resolve("bundle"));
-        Importer importer = new Importer(new Importer.Settings(client(source), 1, "jobline", 1_000),
-                TransferProgress.Listener.NONE);
+        Importer importer = new Importer(
+                new Importer.Settings(client(source), 1, "jobline", 1_000), TransferProgress.Listener.NONE);
 
         try (Bundle opened = Bundle.open(bundle)) {
             assertThatThrownBy(() -> importer.importBundle(opened, List.of()))
@@ -122,12 +127,15 @@ class ImportIT {
         Path bundle = export(source, topic, dir.resolve("bundle"));
         try (Admin admin = target.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                    .configs(Map.of("message.timestamp.type", "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
+                            .configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
 
         try (Bundle opened = Bundle.open(bundle)) {
             assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
-                    .hasMessageContaining("LogAppendTime").hasMessageContaining(topic);
+                    .hasMessageContaining("LogAppendTime")
+                    .hasMessageContaining(topic);
         }
     }
 
@@ -135,8 +143,8 @@ class ImportIT {
     private static void produce(String topic) {
         Properties props = client(source);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < RECORDS; i++) {
                 byte[] key = i % 97 == 0 ? null : ("job-" + (i % 300)).getBytes(StandardCharsets.UTF_8);
                 byte[] value = switch (i % 5) {
@@ -144,10 +152,11 @@ class ImportIT {
                     case 1 -> new byte[] {(byte) 0xff, 0, (byte) i};
                     default -> ("{\"n\":" + i + ",\"s\":\"é \\\" \\n\"}").getBytes(StandardCharsets.UTF_8);
                 };
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i % 2,
-                        1_700_000_000_000L + (i * 7919L) % 100_000, key, value);
+                ProducerRecord<byte[], byte[]> record =
+                        new ProducerRecord<>(topic, i % 2, 1_700_000_000_000L + (i * 7919L) % 100_000, key, value);
                 if (i % 3 == 0) {
-                    record.headers().add(new RecordHeader("content-type", "application/json".getBytes(StandardCharsets.UTF_8)));
+                    record.headers()
+                            .add(new RecordHeader("content-type", "application/json".getBytes(StandardCharsets.UTF_8)));
                     record.headers().add(new RecordHeader("raw", new byte[] {(byte) 0xc3}));
                     record.headers().add(new RecordHeader("none", null));
                 }
@@ -157,16 +166,25 @@ class ImportIT {
     }
 
     private Path export(EmbeddedKafka broker, String topic, Path out) {
-        Exporter exporter = new Exporter(new Exporter.Settings(client(broker), "test",
-                new Manifest.Processor("jobline", topic, "jobline.timeline", "jobline.rejections",
-                        ProcessorPolicy.from(JoblineConfig.defaults())), Duration.ofSeconds(60)),
+        Exporter exporter = new Exporter(
+                new Exporter.Settings(
+                        client(broker),
+                        "test",
+                        new Manifest.Processor(
+                                "jobline",
+                                topic,
+                                "jobline.timeline",
+                                "jobline.rejections",
+                                ProcessorPolicy.from(JoblineConfig.defaults())),
+                        Duration.ofSeconds(60)),
                 TransferProgress.Listener.NONE);
         exporter.export(new Exporter.Request(List.of(topic), Map.of(), null, out));
         return out;
     }
 
     private static Importer importer(int recordsPerTransaction) {
-        return new Importer(new Importer.Settings(client(target), 1, "jobline", recordsPerTransaction),
+        return new Importer(
+                new Importer.Settings(client(target), 1, "jobline", recordsPerTransaction),
                 TransferProgress.Listener.NONE);
     }
 
@@ -207,13 +225,36 @@ class ImportIT {
         Files.write(copy.resolve(file), lines);
         byte[] bytes = Files.readAllBytes(copy.resolve(file));
         Manifest manifest = manifestOf(bundle);
-        List<Manifest.Topic> topics = manifest.topics().stream().map(t -> new Manifest.Topic(t.name(), t.partitions(),
-                t.files().stream().map(f -> !f.file().equals(file) ? f : new Manifest.PartitionFile(f.partition(),
-                        f.file(), f.startOffset(), f.endOffset(), f.firstOffset(), f.lastOffset(), f.records(),
-                        bytes.length, HexFormat.of().formatHex(Bundle.Digests.sha256().digest(bytes)))).toList()))
+        List<Manifest.Topic> topics = manifest.topics().stream()
+                .map(t -> new Manifest.Topic(
+                        t.name(),
+                        t.partitions(),
+                        t.files().stream()
+                                .map(f -> !f.file().equals(file)
+                                        ? f
+                                        : new Manifest.PartitionFile(
+                                                f.partition(),
+                                                f.file(),
+                                                f.startOffset(),
+                                                f.endOffset(),
+                                                f.firstOffset(),
+                                                f.lastOffset(),
+                                                f.records(),
+                                                bytes.length,
+                                                HexFormat.of()
+                                                        .formatHex(Bundle.Digests.sha256()
+                                                                .digest(bytes))))
+                                .toList()))
                 .toList();
-        Files.write(copy.resolve(Bundle.MANIFEST), new Manifest(manifest.joblineVersion(), manifest.createdAt(),
-                manifest.source(), manifest.processor(), topics).toJson());
+        Files.write(
+                copy.resolve(Bundle.MANIFEST),
+                new Manifest(
+                                manifest.joblineVersion(),
+                                manifest.createdAt(),
+                                manifest.source(),
+                                manifest.processor(),
+                                topics)
+                        .toJson());
         return copy;
     }
 }

@@ -57,16 +57,23 @@ final class LiveSite implements AutoCloseable {
         }
         LifecycleMetrics metrics = new LifecycleMetrics();
         metrics.bindTo(new SimpleMeterRegistry());
-        driver = new TopologyTestDriver(JoblineTopology.build(settings, metrics),
-                LifecycleService.streamsProperties(config.with(Map.of("jobline.application.id", "live-site",
-                        "jobline.state.dir", stateDir.toString()))),
+        driver = new TopologyTestDriver(
+                JoblineTopology.build(settings, metrics),
+                LifecycleService.streamsProperties(config.with(
+                        Map.of("jobline.application.id", "live-site", "jobline.state.dir", stateDir.toString()))),
                 Instant.ofEpochMilli(T0));
         commands = driver.createInputTopic(settings.commandsTopic(), new StringSerializer(), new ByteArraySerializer());
-        timeline = driver.createOutputTopic(settings.timelineTopic(), JoblineTopology.KEY_SERDE.deserializer(),
+        timeline = driver.createOutputTopic(
+                settings.timelineTopic(),
+                JoblineTopology.KEY_SERDE.deserializer(),
                 JoblineTopology.VALUE_SERDE.deserializer());
-        rejections = driver.createOutputTopic(settings.rejectionsTopic(), JoblineTopology.KEY_SERDE.deserializer(),
+        rejections = driver.createOutputTopic(
+                settings.rejectionsTopic(),
+                JoblineTopology.KEY_SERDE.deserializer(),
                 JoblineTopology.VALUE_SERDE.deserializer());
-        recorded = driver.createOutputTopic(settings.commandsTopic(), JoblineTopology.KEY_SERDE.deserializer(),
+        recorded = driver.createOutputTopic(
+                settings.commandsTopic(),
+                JoblineTopology.KEY_SERDE.deserializer(),
                 JoblineTopology.VALUE_SERDE.deserializer());
     }
 
@@ -120,8 +127,14 @@ final class LiveSite implements AutoCloseable {
                 headers.add(new LogRecord.Header(header.key(), header.value()));
             }
         }
-        return new LogRecord(topic, 0, LogRecord.NO_OFFSET, record.timestamp(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), headers);
+        return new LogRecord(
+                topic,
+                0,
+                LogRecord.NO_OFFSET,
+                record.timestamp(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                record.value(),
+                headers);
     }
 
     @Override

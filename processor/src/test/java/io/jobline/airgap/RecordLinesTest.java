@@ -31,12 +31,30 @@ class RecordLinesTest {
     void shouldRoundTripRecordsByteForByte() {
         List<LogRecord> records = List.of(
                 record("job-42", "{\"type\":\"job.start\",\"jobId\":\"job-42\",\"note\":\"tab\\t \\\"quoted\\\"\"}"),
-                new LogRecord("jobline.commands", 3, 1041, 1_764_380_000_123L, null,
-                        "héllo \uD83D\uDE80 \u2028 \u0001 \u007f".getBytes(StandardCharsets.UTF_8), JSON),
-                new LogRecord("jobline.commands", 0, 7, 0, bytes(0xff, 0xfe, 'j'), bytes(0, 1, 0xc3, 0x28),
+                new LogRecord(
+                        "jobline.commands",
+                        3,
+                        1041,
+                        1_764_380_000_123L,
+                        null,
+                        "héllo \uD83D\uDE80 \u2028 \u0001 \u007f".getBytes(StandardCharsets.UTF_8),
+                        JSON),
+                new LogRecord(
+                        "jobline.commands",
+                        0,
+                        7,
+                        0,
+                        bytes(0xff, 0xfe, 'j'),
+                        bytes(0, 1, 0xc3, 0x28),
                         List.of(new LogRecord.Header("trace", bytes(0xde, 0xad)), new LogRecord.Header("empty", null))),
-                new LogRecord(null, LogRecord.NO_PARTITION, LogRecord.NO_OFFSET, -5, "k".getBytes(StandardCharsets.UTF_8),
-                        null, List.of()));
+                new LogRecord(
+                        null,
+                        LogRecord.NO_PARTITION,
+                        LogRecord.NO_OFFSET,
+                        -5,
+                        "k".getBytes(StandardCharsets.UTF_8),
+                        null,
+                        List.of()));
 
         List<LogRecord> read = readAll(write(records));
 
@@ -48,11 +66,15 @@ class RecordLinesTest {
 
     @Test
     void shouldWriteTextWhenValidUtf8AndBase64Otherwise() {
-        String lines = new String(write(List.of(
-                new LogRecord("t", 0, 0, 1, bytes(0xc3, 0xa9), bytes(0xed, 0xa0, 0x80), JSON))), StandardCharsets.UTF_8);
+        String lines = new String(
+                write(List.of(new LogRecord("t", 0, 0, 1, bytes(0xc3, 0xa9), bytes(0xed, 0xa0, 0x80), JSON))),
+                StandardCharsets.UTF_8);
 
         // U+00E9 stays text; an encoded surrogate (ED A0 80) is not UTF-8, so it is carried as base64.
-        assertThat(lines).contains("\"key\":\"é\"").contains("\"valueBase64\":\"7aCA\"").doesNotContain("],\"value\":");
+        assertThat(lines)
+                .contains("\"key\":\"é\"")
+                .contains("\"valueBase64\":\"7aCA\"")
+                .doesNotContain("],\"value\":");
     }
 
     @Test
@@ -78,7 +100,8 @@ class RecordLinesTest {
         assertThat(read.get(0).keyString()).isEqualTo("k");
         assertThat(read.get(0).value()).isEqualTo(bytes('v'));
         assertThat(read.get(0).hasPartition()).isFalse();
-        assertThat(read.get(1).headers()).singleElement()
+        assertThat(read.get(1).headers())
+                .singleElement()
                 .satisfies(h -> assertThat(h.key()).isEqualTo("a"))
                 .satisfies(h -> assertThat(h.value()).isEqualTo(bytes('b')));
     }
@@ -110,8 +133,12 @@ class RecordLinesTest {
     /** Text rich in what the writer must escape or pass through, in runs of every length around eight. */
     @Provide
     Arbitrary<String> jsonLike() {
-        return Arbitraries.strings().withChars("\"\\\n\t\u0001\u001fa:{},é\u2028\uD83D\uDE80 ").ofMaxLength(64)
-                .list().ofMaxSize(6).map(parts -> String.join("plainplain", parts));
+        return Arbitraries.strings()
+                .withChars("\"\\\n\t\u0001\u001fa:{},é\u2028\uD83D\uDE80 ")
+                .ofMaxLength(64)
+                .list()
+                .ofMaxSize(6)
+                .map(parts -> String.join("plainplain", parts));
     }
 
     @Property(tries = 2000)
@@ -122,16 +149,28 @@ class RecordLinesTest {
     @Test
     void shouldRejectOverlongSurrogateAndOutOfRangeSequences() {
         assertThat(Utf8.isWellFormed(bytes(0xc0, 0xaf))).as("overlong /").isFalse();
-        assertThat(Utf8.isWellFormed(bytes(0xe0, 0x80, 0xaf))).as("overlong 3-byte").isFalse();
+        assertThat(Utf8.isWellFormed(bytes(0xe0, 0x80, 0xaf)))
+                .as("overlong 3-byte")
+                .isFalse();
         assertThat(Utf8.isWellFormed(bytes(0xed, 0xbf, 0xbf))).as("surrogate").isFalse();
-        assertThat(Utf8.isWellFormed(bytes(0xf4, 0x90, 0x80, 0x80))).as("above U+10FFFF").isFalse();
-        assertThat(Utf8.isWellFormed(bytes(0xf0, 0x9f, 0x9a, 0x80))).as("U+1F680").isTrue();
+        assertThat(Utf8.isWellFormed(bytes(0xf4, 0x90, 0x80, 0x80)))
+                .as("above U+10FFFF")
+                .isFalse();
+        assertThat(Utf8.isWellFormed(bytes(0xf0, 0x9f, 0x9a, 0x80)))
+                .as("U+1F680")
+                .isTrue();
         assertThat(Utf8.isWellFormed(bytes(0xe2, 0x82))).as("truncated").isFalse();
     }
 
     static LogRecord record(String key, String value) {
-        return new LogRecord("jobline.commands", 0, 0, 1_764_000_000_000L, key.getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8), JSON);
+        return new LogRecord(
+                "jobline.commands",
+                0,
+                0,
+                1_764_000_000_000L,
+                key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8),
+                JSON);
     }
 
     static void assertSameRecord(LogRecord actual, LogRecord expected) {
@@ -143,15 +182,20 @@ class RecordLinesTest {
         assertThat(actual.value()).isEqualTo(expected.value());
         assertThat(actual.headers()).hasSameSizeAs(expected.headers());
         for (int i = 0; i < expected.headers().size(); i++) {
-            assertThat(actual.headers().get(i).key()).isEqualTo(expected.headers().get(i).key());
-            assertThat(actual.headers().get(i).value()).isEqualTo(expected.headers().get(i).value());
+            assertThat(actual.headers().get(i).key())
+                    .isEqualTo(expected.headers().get(i).key());
+            assertThat(actual.headers().get(i).value())
+                    .isEqualTo(expected.headers().get(i).value());
         }
     }
 
     private static boolean decodesStrictly(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -192,5 +236,4 @@ class RecordLinesTest {
         }
         return bytes;
     }
-
 }

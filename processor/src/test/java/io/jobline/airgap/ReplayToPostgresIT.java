@@ -52,11 +52,16 @@ class ReplayToPostgresIT {
                 TestDatabase live = TestDatabase.create();
                 TestDatabase replayed = TestDatabase.create()) {
             JoblineConfig config = live.config(Map.of(
-                    "jobline.bootstrap.servers", kafka.bootstrapServers(),
-                    "jobline.application.id", "replay-db-" + run,
-                    "jobline.sink.group.id", "sink-" + run,
-                    "jobline.state.dir", Files.createTempDirectory(dir, "state").toString(),
-                    "jobline.timer.interval.ms", "50"));
+                    "jobline.bootstrap.servers",
+                    kafka.bootstrapServers(),
+                    "jobline.application.id",
+                    "replay-db-" + run,
+                    "jobline.sink.group.id",
+                    "sink-" + run,
+                    "jobline.state.dir",
+                    Files.createTempDirectory(dir, "state").toString(),
+                    "jobline.timer.interval.ms",
+                    "50"));
             TopicAdmin.ensureTopics(config);
             SinkMetrics metrics = new SinkMetrics();
             metrics.bindTo(new SimpleMeterRegistry());
@@ -64,27 +69,52 @@ class ReplayToPostgresIT {
             try (LifecycleService processor = new LifecycleService(config, new SimpleMeterRegistry());
                     var dataSource = DataSources.create(config, "jobline-sink");
                     PostgresSink sink = new PostgresSink(config, dataSource, metrics);
-                    SiteWorkload workload = new SiteWorkload(kafka.bootstrapServers(),
-                            config.get(JoblineConfig.COMMANDS_TOPIC), config.get(JoblineConfig.TIMELINE_TOPIC), JOBS)) {
+                    SiteWorkload workload = new SiteWorkload(
+                            kafka.bootstrapServers(),
+                            config.get(JoblineConfig.COMMANDS_TOPIC),
+                            config.get(JoblineConfig.TIMELINE_TOPIC),
+                            JOBS)) {
                 processor.start();
                 sink.start();
                 workload.createAll();
-                assertThat(workload.runUntilAllEnded(Duration.ofMinutes(2))).as("every job ended").isTrue();
-                await("the live sink wrote every event and rejection", Duration.ofMinutes(1),
+                assertThat(workload.runUntilAllEnded(Duration.ofMinutes(2)))
+                        .as("every job ended")
+                        .isTrue();
+                await(
+                        "the live sink wrote every event and rejection",
+                        Duration.ofMinutes(1),
                         () -> live.count("job_history") == workload.events()
                                 && live.count("job_rejections") == workload.expectedRejections());
-                assertThat(run("export", "--bootstrap", kafka.bootstrapServers(),
-                        "--set", "jobline.topic.commands=" + config.get(JoblineConfig.COMMANDS_TOPIC),
-                        "--set", "jobline.topic.timeline=" + config.get(JoblineConfig.TIMELINE_TOPIC),
-                        "--topics", config.get(JoblineConfig.COMMANDS_TOPIC), "--out", bundle.toString())).isZero();
+                assertThat(run(
+                                "export",
+                                "--bootstrap",
+                                kafka.bootstrapServers(),
+                                "--set",
+                                "jobline.topic.commands=" + config.get(JoblineConfig.COMMANDS_TOPIC),
+                                "--set",
+                                "jobline.topic.timeline=" + config.get(JoblineConfig.TIMELINE_TOPIC),
+                                "--topics",
+                                config.get(JoblineConfig.COMMANDS_TOPIC),
+                                "--out",
+                                bundle.toString()))
+                        .isZero();
             }
 
-            String[] replay = {"replay", "--input", bundle.toString(),
-                "--timeline", dir.resolve("timeline.ndjson").toString(),
-                "--rejections", dir.resolve("rejections.ndjson").toString(),
-                "--db-url", replayed.settings().get(JoblineConfig.DB_URL.name()),
-                "--set", "jobline.db.user=" + replayed.settings().get(JoblineConfig.DB_USER.name()),
-                "--set", "jobline.db.schema=" + replayed.schema()};
+            String[] replay = {
+                "replay",
+                "--input",
+                bundle.toString(),
+                "--timeline",
+                dir.resolve("timeline.ndjson").toString(),
+                "--rejections",
+                dir.resolve("rejections.ndjson").toString(),
+                "--db-url",
+                replayed.settings().get(JoblineConfig.DB_URL.name()),
+                "--set",
+                "jobline.db.user=" + replayed.settings().get(JoblineConfig.DB_USER.name()),
+                "--set",
+                "jobline.db.schema=" + replayed.schema()
+            };
             assertThat(run(replay)).isZero();
 
             assertThat(replayed.rows(JOBS_ROWS)).hasSize(JOBS).isEqualTo(live.rows(JOBS_ROWS));
@@ -118,5 +148,4 @@ class ReplayToPostgresIT {
             Thread.sleep(100); // polling a condition
         }
     }
-
 }

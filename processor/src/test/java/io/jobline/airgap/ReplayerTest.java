@@ -49,22 +49,25 @@ class ReplayerTest {
     @ParameterizedTest(name = "{0} thread(s)")
     @ValueSource(ints = {1, 2, 3})
     void shouldReplayAPlainLogToTheLiveTimelineAndRejectionsByteForByte(int threads) {
-        Replayer.Result result = replay(writePlain(dir.resolve("commands.ndjson"), live.commandsLog()),
-                ProcessorPolicy.from(OPEN), 1, threads);
+        Replayer.Result result = replay(
+                writePlain(dir.resolve("commands.ndjson"), live.commandsLog()), ProcessorPolicy.from(OPEN), 1, threads);
 
         assertSameRecords(read(dir.resolve("timeline.ndjson")), live.timeline());
         assertSameRecords(read(dir.resolve("rejections.ndjson")), live.rejections());
         assertThat(result.events()).isEqualTo(live.timeline().size());
-        assertThat(live.rejections()).extracting(r -> reason(r.value()))
+        assertThat(live.rejections())
+                .extracting(r -> reason(r.value()))
                 .contains("malformed", "schema_violation", "too_large", "invalid_transition", "unknown_job");
-        assertThat(live.timeline()).extracting(r -> type(r.value()))
-                .contains("job.created", "job.scheduled", "job.started", "job.failed", "job.completed", "job.cancelled");
+        assertThat(live.timeline())
+                .extracting(r -> type(r.value()))
+                .contains(
+                        "job.created", "job.scheduled", "job.started", "job.failed", "job.completed", "job.cancelled");
     }
 
     @Test
     void shouldReplayABundleToTheLiveTimeline() {
-        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 1, live.commandsLog(),
-                ProcessorPolicy.from(OPEN));
+        Path bundle = AirGapFixtures.writeBundle(
+                dir.resolve("bundle"), "jobline.commands", 1, live.commandsLog(), ProcessorPolicy.from(OPEN));
 
         replay(bundle, ProcessorPolicy.from(OPEN), 1, 2);
 
@@ -81,11 +84,14 @@ class ReplayerTest {
         replay(writePlain(dir.resolve("commands.ndjson"), withoutRecorded), ProcessorPolicy.from(OPEN), 1, 1);
 
         // Without the log's timer fires and dependency answers nothing retries, expires or unblocks.
-        List<String> types = read(dir.resolve("timeline.ndjson")).stream().map(r -> type(r.value()) + " "
-                + new String(r.key(), StandardCharsets.UTF_8)).toList();
-        assertThat(types).doesNotContain("job.scheduled c", "job.cancelled c", "job.scheduled e")
+        List<String> types = read(dir.resolve("timeline.ndjson")).stream()
+                .map(r -> type(r.value()) + " " + new String(r.key(), StandardCharsets.UTF_8))
+                .toList();
+        assertThat(types)
+                .doesNotContain("job.scheduled c", "job.cancelled c", "job.scheduled e")
                 .contains("job.created c", "job.created e");
-        assertThat(read(dir.resolve("timeline.ndjson")).size()).isLessThan(live.timeline().size());
+        assertThat(read(dir.resolve("timeline.ndjson")).size())
+                .isLessThan(live.timeline().size());
     }
 
     @Test
@@ -98,8 +104,10 @@ class ReplayerTest {
         assertThat(byJob(timeline)).isEqualTo(byJob(live.timeline()));
         // A rejection without a key (an unreadable command) stays on its command's partition; live, Kafka's
         // partitioner may put it on any.
-        assertThat(read(dir.resolve("rejections.ndjson"))).allSatisfy(r -> assertThat(r.partition())
-                .isEqualTo(r.key() == null ? r.partition() : Partitioning.forKey(r.key(), 12)).isBetween(0, 11));
+        assertThat(read(dir.resolve("rejections.ndjson")))
+                .allSatisfy(r -> assertThat(r.partition())
+                        .isEqualTo(r.key() == null ? r.partition() : Partitioning.forKey(r.key(), 12))
+                        .isBetween(0, 11));
     }
 
     @Test
@@ -132,9 +140,10 @@ class ReplayerTest {
     }
 
     private Replayer.Result replay(Path input, ProcessorPolicy policy, int partitions, int threads) {
-        Replayer replayer = new Replayer(new Replayer.Settings(policy, "jobline.timeline", "jobline.rejections",
-                partitions, partitions, partitions, threads));
-        try (LogInput commands = LogInput.open(input, manifest -> manifest.processor().commandsTopic())) {
+        Replayer replayer = new Replayer(new Replayer.Settings(
+                policy, "jobline.timeline", "jobline.rejections", partitions, partitions, partitions, threads));
+        try (LogInput commands =
+                LogInput.open(input, manifest -> manifest.processor().commandsTopic())) {
             return replayer.replay(commands, dir.resolve("timeline.ndjson"), dir.resolve("rejections.ndjson"));
         }
     }
@@ -144,7 +153,8 @@ class ReplayerTest {
         for (int i = 0; i < expected.size(); i++) {
             LogRecord e = expected.get(i);
             LogRecord a = actual.get(i);
-            assertThat(new String(a.value(), StandardCharsets.UTF_8)).as("value of record %d", i)
+            assertThat(new String(a.value(), StandardCharsets.UTF_8))
+                    .as("value of record %d", i)
                     .isEqualTo(new String(e.value(), StandardCharsets.UTF_8));
             assertThat(a.key()).as("key of record %d", i).isEqualTo(e.key());
             assertThat(a.timestamp()).as("timestamp of record %d", i).isEqualTo(e.timestamp());
@@ -152,16 +162,19 @@ class ReplayerTest {
             assertThat(a.partition()).as("partition of record %d", i).isEqualTo(e.partition());
             assertThat(a.headers()).as("headers of record %d", i).hasSameSizeAs(e.headers());
             for (int h = 0; h < e.headers().size(); h++) {
-                assertThat(a.headers().get(h).key()).isEqualTo(e.headers().get(h).key());
-                assertThat(a.headers().get(h).value()).isEqualTo(e.headers().get(h).value());
+                assertThat(a.headers().get(h).key())
+                        .isEqualTo(e.headers().get(h).key());
+                assertThat(a.headers().get(h).value())
+                        .isEqualTo(e.headers().get(h).value());
             }
         }
     }
 
     private static Map<String, List<String>> byJob(List<LogRecord> timeline) {
         Map<String, List<String>> events = new LinkedHashMap<>();
-        timeline.forEach(r -> events.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
-                .add(new String(r.value(), StandardCharsets.UTF_8)));
+        timeline.forEach(
+                r -> events.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                        .add(new String(r.value(), StandardCharsets.UTF_8)));
         return events;
     }
 

@@ -80,10 +80,12 @@ final class SiteWorkload implements AutoCloseable {
             send(create(i));
         }
         for (int i = 0; i < jobs; i += 100) {
-            sendRaw(jobId(i), "{not json".getBytes(StandardCharsets.UTF_8));                       // malformed
-            sendRaw(jobId(i + 1), "{\"type\":\"job.start\",\"jobId\":\"x\"}".getBytes(StandardCharsets.UTF_8)); // schema
+            sendRaw(jobId(i), "{not json".getBytes(StandardCharsets.UTF_8)); // malformed
+            sendRaw(
+                    jobId(i + 1),
+                    "{\"type\":\"job.start\",\"jobId\":\"x\"}".getBytes(StandardCharsets.UTF_8)); // schema
             sendRaw("elsewhere-" + i, CommandCodec.write(new Command.Cancel(header(jobId(i + 2)), "wrong key")));
-            send(new Command.Start(header("ghost-" + i), "w", "L", null));                     // unknown_job
+            send(new Command.Start(header("ghost-" + i), "w", "L", null)); // unknown_job
             expectedRejections += 4;
         }
         producer.flush();
@@ -95,7 +97,7 @@ final class SiteWorkload implements AutoCloseable {
         List<String> dependsOn = switch (kind) {
             case 15 -> List.of(jobId(i - 5), jobId(i - 3)); // one retries then completes, one fails for good
             case 16 -> List.of(jobId(i - 6), jobId(i - 16));
-            case 17 -> List.of(jobId(i + 1));               // created after this one
+            case 17 -> List.of(jobId(i + 1)); // created after this one
             default -> List.of();
         };
         Long leaseMs = kind == 13 ? SHORT_LEASE_MS : null;
@@ -171,7 +173,7 @@ final class SiteWorkload implements AutoCloseable {
                     end(id, "failed");
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -217,7 +219,6 @@ final class SiteWorkload implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
-
 
     @Override
     public void close() {

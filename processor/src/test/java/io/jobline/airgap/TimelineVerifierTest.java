@@ -46,7 +46,8 @@ class TimelineVerifierTest {
     void shouldNameTheJobOfAChangedEvent() {
         List<LogRecord> timeline = change(live.timeline(), "a", 3, value -> value.replace("worker-1", "worker-2"));
 
-        assertThat(verify(timeline).divergences()).singleElement()
+        assertThat(verify(timeline).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.CHANGED))
                 .satisfies(d -> assertThat(d.detail()).contains("event 3").contains("does not match its hash"));
@@ -57,7 +58,8 @@ class TimelineVerifierTest {
         List<LogRecord> timeline = new ArrayList<>(live.timeline());
         timeline.remove(indexOf(timeline, "b", 3));
 
-        assertThat(verify(timeline).divergences()).singleElement()
+        assertThat(verify(timeline).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("b"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING))
                 .satisfies(d -> assertThat(d.detail()).contains("event 3 missing"));
@@ -71,7 +73,8 @@ class TimelineVerifierTest {
         timeline.set(third, live.timeline().get(fourth));
         timeline.set(fourth, live.timeline().get(third));
 
-        assertThat(verify(timeline).divergences()).singleElement()
+        assertThat(verify(timeline).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("zz"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.REORDERED));
     }
@@ -82,7 +85,8 @@ class TimelineVerifierTest {
         int second = indexOf(timeline, "e", 2);
         timeline.add(second + 1, timeline.get(second));
 
-        assertThat(verify(timeline).divergences()).singleElement()
+        assertThat(verify(timeline).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
     }
@@ -92,7 +96,8 @@ class TimelineVerifierTest {
         List<LogRecord> timeline = change(live.timeline(), "a", 4, value -> value.replace("\"boom\"", "\"fine\""));
         timeline = reseal(timeline, "a", 4);
 
-        assertThat(verify(timeline).divergences()).singleElement()
+        assertThat(verify(timeline).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.CHANGED))
                 .satisfies(d -> assertThat(d.detail()).contains("event 5 does not link to event 4"));
@@ -103,10 +108,13 @@ class TimelineVerifierTest {
         List<LogRecord> timeline = new ArrayList<>(live.timeline());
         int at = indexOf(timeline, "g", 1);
         LogRecord r = timeline.get(at);
-        timeline.set(at, new LogRecord(r.topic(), r.partition(), r.offset(), r.timestamp() + 1, r.key(), r.value(),
-                r.headers()));
+        timeline.set(
+                at,
+                new LogRecord(
+                        r.topic(), r.partition(), r.offset(), r.timestamp() + 1, r.key(), r.value(), r.headers()));
 
-        assertThat(verify(timeline).divergences()).singleElement()
+        assertThat(verify(timeline).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
                 .satisfies(d -> assertThat(d.detail()).contains("record timestamp"));
     }
@@ -120,59 +128,81 @@ class TimelineVerifierTest {
         int last = lastIndexOf(truncated, "a");
         truncated.remove(last);
         assertThat(verify(truncated).holds()).isTrue();
-        assertThat(verify(truncated, live.timeline()).divergences()).singleElement()
+        assertThat(verify(truncated, live.timeline()).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING));
 
         List<LogRecord> extra = new ArrayList<>(live.timeline());
         extra.add(live.timeline().get(last));
-        assertThat(verify(extra, truncated).divergences()).singleElement()
+        assertThat(verify(extra, truncated).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
 
         List<LogRecord> moved = new ArrayList<>();
-        live.timeline().forEach(r -> moved.add(new LogRecord(r.topic(), r.partition() + (isJob(r, "f") ? 1 : 0),
-                r.offset(), r.timestamp(), r.key(), r.value(), r.headers())));
-        assertThat(verify(moved, live.timeline()).divergences()).singleElement()
+        live.timeline()
+                .forEach(r -> moved.add(new LogRecord(
+                        r.topic(),
+                        r.partition() + (isJob(r, "f") ? 1 : 0),
+                        r.offset(),
+                        r.timestamp(),
+                        r.key(),
+                        r.value(),
+                        r.headers())));
+        assertThat(verify(moved, live.timeline()).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("f"))
                 .satisfies(d -> assertThat(d.detail()).contains("partition 1 instead of 0"));
     }
 
     @Test
     void shouldTellAMissingJobFromAnExtraOne() {
-        List<LogRecord> withoutG = live.timeline().stream().filter(r -> !isJob(r, "g")).toList();
+        List<LogRecord> withoutG =
+                live.timeline().stream().filter(r -> !isJob(r, "g")).toList();
 
-        assertThat(verify(withoutG, live.timeline()).divergences()).singleElement()
+        assertThat(verify(withoutG, live.timeline()).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING));
-        assertThat(verify(live.timeline(), withoutG).divergences()).singleElement()
+        assertThat(verify(live.timeline(), withoutG).divergences())
+                .singleElement()
                 .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
     }
 
     private TimelineVerifier.Report verify(List<LogRecord> timeline) {
-        try (LogInput input = LogInput.open(AirGapFixtures.write(dir.resolve("timeline.ndjson"), timeline), m -> null)) {
+        try (LogInput input =
+                LogInput.open(AirGapFixtures.write(dir.resolve("timeline.ndjson"), timeline), m -> null)) {
             return TimelineVerifier.verify(input);
         }
     }
 
     private TimelineVerifier.Report verify(List<LogRecord> timeline, List<LogRecord> expected) {
         try (LogInput actual = LogInput.open(AirGapFixtures.write(dir.resolve("actual.ndjson"), timeline), m -> null);
-                LogInput reference = LogInput.open(AirGapFixtures.write(dir.resolve("expected.ndjson"), expected),
-                        m -> null)) {
+                LogInput reference =
+                        LogInput.open(AirGapFixtures.write(dir.resolve("expected.ndjson"), expected), m -> null)) {
             return TimelineVerifier.verify(actual, reference);
         }
     }
 
-    private static List<LogRecord> change(List<LogRecord> timeline, String job, long sequence,
-            UnaryOperator<String> edit) {
+    private static List<LogRecord> change(
+            List<LogRecord> timeline, String job, long sequence, UnaryOperator<String> edit) {
         List<LogRecord> changed = new ArrayList<>(timeline);
         int at = indexOf(changed, job, sequence);
         LogRecord r = changed.get(at);
         String before = new String(r.value(), StandardCharsets.UTF_8);
         String after = edit.apply(before);
         assertThat(after).as("the edit changes event %d of %s", sequence, job).isNotEqualTo(before);
-        changed.set(at, new LogRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(),
-                after.getBytes(StandardCharsets.UTF_8), r.headers()));
+        changed.set(
+                at,
+                new LogRecord(
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        r.timestamp(),
+                        r.key(),
+                        after.getBytes(StandardCharsets.UTF_8),
+                        r.headers()));
         return changed;
     }
 
@@ -183,19 +213,28 @@ class TimelineVerifierTest {
         LogRecord r = resealed.get(at);
         String value = new String(r.value(), StandardCharsets.UTF_8);
         String body = value.substring(0, value.length() - EventCodec.HASH_SUFFIX_LENGTH) + "}";
-        String hash = "sha256:" + HexFormat.of().formatHex(Bundle.Digests.sha256().digest(
-                body.getBytes(StandardCharsets.UTF_8)));
+        String hash = "sha256:"
+                + HexFormat.of().formatHex(Bundle.Digests.sha256().digest(body.getBytes(StandardCharsets.UTF_8)));
         String sealed = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}";
-        resealed.set(at, new LogRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(),
-                sealed.getBytes(StandardCharsets.UTF_8), r.headers()));
+        resealed.set(
+                at,
+                new LogRecord(
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        r.timestamp(),
+                        r.key(),
+                        sealed.getBytes(StandardCharsets.UTF_8),
+                        r.headers()));
         assertThat(EventCodec.recomputeHash(resealed.get(at).value())).isEqualTo(hash);
         return resealed;
     }
 
     private static int indexOf(List<LogRecord> timeline, String job, long sequence) {
         for (int i = 0; i < timeline.size(); i++) {
-            if (isJob(timeline.get(i), job) && new String(timeline.get(i).value(), StandardCharsets.UTF_8)
-                    .contains("\"sequence\":" + sequence + ",")) {
+            if (isJob(timeline.get(i), job)
+                    && new String(timeline.get(i).value(), StandardCharsets.UTF_8)
+                            .contains("\"sequence\":" + sequence + ",")) {
                 return i;
             }
         }

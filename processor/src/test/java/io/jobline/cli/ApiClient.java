@@ -22,7 +22,8 @@ final class ApiClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
 
@@ -50,9 +51,11 @@ final class ApiClient {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
+            HttpResponse<byte[]> response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("content-type").orElse(""),
                     response.headers().firstValue("location").orElse(null),
                     new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {

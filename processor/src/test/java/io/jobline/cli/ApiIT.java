@@ -1,8 +1,8 @@
 package io.jobline.cli;
 
 import io.jobline.testing.KafkaBrokerExtension;
-import java.util.EnumSet;
 import io.jobline.testing.TestDatabase;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,8 +18,10 @@ class ApiIT {
     @Test
     void shouldServeTheJobLifecycleOverHttp() throws Exception {
         try (TestDatabase database = TestDatabase.create();
-                JoblineRuntime runtime = JoblineRuntime.start(ApiScenario.config(KAFKA.bootstrapServers(), database.settings()),
-                EnumSet.allOf(JoblineRuntime.Role.class), false)) {
+                JoblineRuntime runtime = JoblineRuntime.start(
+                        ApiScenario.config(KAFKA.bootstrapServers(), database.settings()),
+                        EnumSet.allOf(JoblineRuntime.Role.class),
+                        false)) {
             ApiScenario.awaitReady(runtime);
             ApiScenario.run(runtime.apiPort(), true);
         }

@@ -29,7 +29,8 @@ final class ApiScenario {
                 "jobline.api.port", "0",
                 "jobline.api.tokens", "acme:" + ACME + ",globex:" + GLOBEX));
         settings.putAll(extra);
-        return JoblineConfig.of(KafkaBrokerExtension.settings(bootstrap, "api", KafkaBrokerExtension.newRun(), settings));
+        return JoblineConfig.of(
+                KafkaBrokerExtension.settings(bootstrap, "api", KafkaBrokerExtension.newRun(), settings));
     }
 
     static void awaitReady(JoblineRuntime runtime) throws InterruptedException {
@@ -50,17 +51,20 @@ final class ApiScenario {
         ApiClient globex = acme.as(GLOBEX);
         ApiClient anonymous = acme.as(null);
 
-        ApiClient.Response created = acme.post("/v1/jobs?wait=10s",
+        ApiClient.Response created = acme.post(
+                "/v1/jobs?wait=10s",
                 "{\"jobId\":\"api-1\",\"jobType\":\"report\",\"payload\":{\"day\":\"2026-11-29\"}}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.location()).isEqualTo("/v1/jobs/api-1");
         assertThat(created.body().path("status").asText()).isEqualTo("scheduled");
         assertThat(created.body().path("tenant").asText()).isEqualTo("acme");
 
-        ApiClient.Response started = acme.post("/v1/jobs/api-1/start?wait=10s", "{\"workerId\":\"w-1\",\"leaseId\":\"L1\"}");
+        ApiClient.Response started =
+                acme.post("/v1/jobs/api-1/start?wait=10s", "{\"workerId\":\"w-1\",\"leaseId\":\"L1\"}");
         assertThat(started.status()).isEqualTo(200);
         assertThat(started.body().path("status").asText()).isEqualTo("running");
-        ApiClient.Response completed = acme.post("/v1/jobs/api-1/complete?wait=10s", "{\"leaseId\":\"L1\",\"result\":{\"rows\":3}}");
+        ApiClient.Response completed =
+                acme.post("/v1/jobs/api-1/complete?wait=10s", "{\"leaseId\":\"L1\",\"result\":{\"rows\":3}}");
         assertThat(completed.body().path("status").asText()).isEqualTo("completed");
         assertThat(acme.get("/v1/jobs/api-1").body().path("status").asText()).isEqualTo("completed");
 
@@ -74,18 +78,26 @@ final class ApiScenario {
         assertThat(malformed.contentType()).startsWith("application/problem+json");
         ApiClient.Response invalid = acme.post("/v1/jobs", "{\"jobType\":\"x\",\"leaseMs\":-1,\"colour\":\"red\"}");
         assertThat(invalid.status()).isEqualTo(422);
-        assertThat(invalid.body().path("errors")).extracting(JsonNode::asText)
+        assertThat(invalid.body().path("errors"))
+                .extracting(JsonNode::asText)
                 .anySatisfy(e -> assertThat(e).contains("leaseMs"))
                 .anySatisfy(e -> assertThat(e).contains("colour"));
         assertThat(acme.get("/v1/jobs/no-such-job").status()).isEqualTo(404);
-        assertThat(acme.post("/v1/jobs/no-such-job/cancel?wait=10s", "").status()).isEqualTo(404);
+        assertThat(acme.post("/v1/jobs/no-such-job/cancel?wait=10s", "").status())
+                .isEqualTo(404);
 
         assertThat(anonymous.get("/v1/jobs/api-1").status()).isEqualTo(401);
         assertThat(anonymous.post("/v1/jobs", "{\"jobType\":\"x\"}").status()).isEqualTo(401);
-        assertThat(globex.get("/v1/jobs/api-1").status()).as("another tenant's job").isEqualTo(404);
+        assertThat(globex.get("/v1/jobs/api-1").status())
+                .as("another tenant's job")
+                .isEqualTo(404);
         assertThat(globex.post("/v1/jobs/api-1/cancel?wait=10s", "").status()).isEqualTo(404);
-        assertThat(globex.post("/v1/jobs", "{\"jobType\":\"x\",\"tenant\":\"acme\"}").status()).isEqualTo(403);
-        assertThat(globex.post("/v1/jobs?wait=10s", "{\"jobId\":\"globex-1\",\"jobType\":\"x\"}").status()).isEqualTo(201);
+        assertThat(globex.post("/v1/jobs", "{\"jobType\":\"x\",\"tenant\":\"acme\"}")
+                        .status())
+                .isEqualTo(403);
+        assertThat(globex.post("/v1/jobs?wait=10s", "{\"jobId\":\"globex-1\",\"jobType\":\"x\"}")
+                        .status())
+                .isEqualTo(201);
         assertThat(acme.get("/v1/jobs/globex-1").status()).isEqualTo(404);
 
         if (withDatabase) {
@@ -95,7 +107,8 @@ final class ApiScenario {
             awaitHistory(globex, "globex-1", 2);
             JsonNode acmeJobs = acme.get("/v1/jobs").body().path("jobs");
             assertThat(acmeJobs).extracting(j -> j.path("jobId").asText()).containsExactly("api-1");
-            JsonNode completedJobs = acme.get("/v1/jobs?status=completed&limit=1").body();
+            JsonNode completedJobs =
+                    acme.get("/v1/jobs?status=completed&limit=1").body();
             assertThat(completedJobs.path("jobs")).hasSize(1);
             assertThat(completedJobs.path("nextCursor").isNull()).isTrue();
         }
@@ -103,8 +116,11 @@ final class ApiScenario {
         assertThat(acme.get("/readyz").status()).isEqualTo(200);
         ApiClient.Response metrics = acme.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.text()).contains("jobline_api_requests_seconds_count", "jobline_processor_commands_total",
-                "jvm_memory_used_bytes");
+        assertThat(metrics.text())
+                .contains(
+                        "jobline_api_requests_seconds_count",
+                        "jobline_processor_commands_total",
+                        "jvm_memory_used_bytes");
     }
 
     static List<String> awaitHistory(ApiClient client, String jobId, int events) throws InterruptedException {
@@ -113,10 +129,14 @@ final class ApiScenario {
             ApiClient.Response history = client.get("/v1/jobs/" + jobId + "/history");
             if (history.status() == 200 && history.body().path("events").size() >= events) {
                 List<String> types = new ArrayList<>();
-                history.body().path("events").forEach(e -> types.add(e.path("type").asText()));
+                history.body()
+                        .path("events")
+                        .forEach(e -> types.add(e.path("type").asText()));
                 return types;
             }
-            assertThat(System.nanoTime()).as("history of %s reached PostgreSQL", jobId).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("history of %s reached PostgreSQL", jobId)
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }

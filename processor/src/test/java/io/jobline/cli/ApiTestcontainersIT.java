@@ -1,7 +1,7 @@
 package io.jobline.cli;
 
-import java.util.EnumSet;
 import io.jobline.testing.TestDatabase;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,8 +23,10 @@ class ApiTestcontainersIT {
     @Test
     void shouldServeTheJobLifecycleOverHttpOnAContainerizedBroker() throws Exception {
         try (TestDatabase database = TestDatabase.create();
-                JoblineRuntime runtime = JoblineRuntime.start(ApiScenario.config(KAFKA.getBootstrapServers(), database.settings()),
-                EnumSet.allOf(JoblineRuntime.Role.class), false)) {
+                JoblineRuntime runtime = JoblineRuntime.start(
+                        ApiScenario.config(KAFKA.getBootstrapServers(), database.settings()),
+                        EnumSet.allOf(JoblineRuntime.Role.class),
+                        false)) {
             ApiScenario.awaitReady(runtime);
             ApiScenario.run(runtime.apiPort(), true);
         }

@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeFileTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("jobline.schemas.dir"), "..").normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("jobline.schemas.dir"), "..").normalize();
 
     record Result(int exitCode, String output) {}
 
     private static Result compose(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("docker-compose", "-f",
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "docker-compose",
+                "-f",
                 ROOT.resolve("compose/docker-compose.yml").toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -39,9 +42,12 @@ class ComposeFileTest {
 
     @Test
     void shouldBeAValidComposeFileWithTheExampleEnvironment() throws Exception {
-        assumeTrue(dockerComposeInstalled(), "docker-compose is not installed (apt-get install docker-compose);"
-                + " the compose file is not validated here");
-        Result result = compose("--env-file", ROOT.resolve("compose/.env.example").toString(), "config");
+        assumeTrue(
+                dockerComposeInstalled(),
+                "docker-compose is not installed (apt-get install docker-compose);"
+                        + " the compose file is not validated here");
+        Result result =
+                compose("--env-file", ROOT.resolve("compose/.env.example").toString(), "config");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("kafka:", "postgres:", "jobline:", "jobline-sink:", "healthcheck");
     }

@@ -32,14 +32,20 @@ class DevModeIT {
             ApiClient.Response created = api.post("/v1/jobs?wait=10s", "{\"jobId\":\"dev-1\",\"jobType\":\"report\"}");
             assertThat(created.status()).isEqualTo(201);
             assertThat(created.body().path("status").asText()).isEqualTo("scheduled");
-            assertThat(api.post("/v1/jobs/dev-1/start?wait=10s", "{\"workerId\":\"w\",\"leaseId\":\"L\"}").status())
+            assertThat(api.post("/v1/jobs/dev-1/start?wait=10s", "{\"workerId\":\"w\",\"leaseId\":\"L\"}")
+                            .status())
                     .isEqualTo(200);
-            assertThat(api.post("/v1/jobs/dev-1/complete?wait=10s", "{\"leaseId\":\"L\"}").body().path("status").asText())
+            assertThat(api.post("/v1/jobs/dev-1/complete?wait=10s", "{\"leaseId\":\"L\"}")
+                            .body()
+                            .path("status")
+                            .asText())
                     .isEqualTo("completed");
             assertThat(api.get("/v1/jobs/dev-1").body().path("status").asText()).isEqualTo("completed");
             assertThat(ApiScenario.awaitHistory(api, "dev-1", 4))
                     .containsExactly("job.created", "job.scheduled", "job.started", "job.completed");
-            assertThat(api.post("/v1/jobs/dev-1/start?wait=10s", "{\"workerId\":\"w\"}").status()).isEqualTo(409);
+            assertThat(api.post("/v1/jobs/dev-1/start?wait=10s", "{\"workerId\":\"w\"}")
+                            .status())
+                    .isEqualTo(409);
         } finally {
             stop(dev, log);
         }
@@ -48,20 +54,28 @@ class DevModeIT {
         Process restarted = startDev(port, dataDir, secondLog, api);
         try {
             assertThat(api.get("/v1/jobs/dev-1").body().path("status").asText())
-                    .as("the job survived the restart").isEqualTo("completed");
+                    .as("the job survived the restart")
+                    .isEqualTo("completed");
         } finally {
             stop(restarted, secondLog);
         }
     }
 
     private static Process startDev(int port, Path dataDir, Path log, ApiClient api) throws Exception {
-        List<String> command = new ArrayList<>(List.of(launcher().toString(), "dev", "--port", Integer.toString(port),
-                "--data-dir", dataDir.toString()));
-        Process dev = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                launcher().toString(), "dev", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+        Process dev = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (api.get("/readyz").status() != 200) {
-            assertThat(dev.isAlive()).as("jobline dev is running; its log:%n%s", read(log)).isTrue();
-            assertThat(System.nanoTime()).as("ready in time; log:%n%s", read(log)).isLessThan(deadline);
+            assertThat(dev.isAlive())
+                    .as("jobline dev is running; its log:%n%s", read(log))
+                    .isTrue();
+            assertThat(System.nanoTime())
+                    .as("ready in time; log:%n%s", read(log))
+                    .isLessThan(deadline);
             Thread.sleep(250);
         }
         return dev;
@@ -79,7 +93,8 @@ class DevModeIT {
     }
 
     static Path launcher() {
-        Path script = Path.of(System.getProperty("jobline.schemas.dir"), "..", "jobline").normalize();
+        Path script = Path.of(System.getProperty("jobline.schemas.dir"), "..", "jobline")
+                .normalize();
         assertThat(script).as("the launcher at the repository root").isExecutable();
         return script;
     }

@@ -26,7 +26,8 @@ class JoblineCliTest {
 
     static List<String> subcommands() {
         return List.copyOf(JoblineCli.commandLine().getSubcommands().keySet()).stream()
-                .filter(name -> !name.equals("help")).toList();
+                .filter(name -> !name.equals("help"))
+                .toList();
     }
 
     @Test
@@ -34,7 +35,9 @@ class JoblineCliTest {
         Run help = run("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: jobline");
-        assertThat(subcommands()).isNotEmpty().allSatisfy(name -> assertThat(help.out()).contains(name));
+        assertThat(subcommands())
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(help.out()).contains(name));
     }
 
     @Test

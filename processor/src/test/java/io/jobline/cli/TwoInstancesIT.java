@@ -34,8 +34,10 @@ class TwoInstancesIT {
 
             int jobs = 24;
             for (int i = 0; i < jobs; i++) {
-                assertThat(a.post("/v1/jobs?wait=20s", "{\"jobId\":\"two-" + i + "\",\"jobType\":\"t\"}").status())
-                        .as("create two-%d", i).isEqualTo(201);
+                assertThat(a.post("/v1/jobs?wait=20s", "{\"jobId\":\"two-" + i + "\",\"jobType\":\"t\"}")
+                                .status())
+                        .as("create two-%d", i)
+                        .isEqualTo(201);
             }
             int ownedBySecond = 0;
             for (int i = 0; i < jobs; i++) {
@@ -49,25 +51,33 @@ class TwoInstancesIT {
                 assertThat(fromB.status()).as(id).isEqualTo(200);
                 assertThat(fromA.body()).as(id).isEqualTo(fromB.body());
                 assertThat(fromA.body().path("status").asText()).isEqualTo("scheduled");
-                assertThat(a.as("token-b").get("/v1/jobs/" + id).status()).as("another tenant").isEqualTo(404);
+                assertThat(a.as("token-b").get("/v1/jobs/" + id).status())
+                        .as("another tenant")
+                        .isEqualTo(404);
             }
             assertThat(ownedBySecond).as("jobs owned by the second instance").isBetween(1, jobs - 1);
         }
     }
 
     private static JoblineRuntime start(String run) {
-        JoblineConfig config = KAFKA.config("two", run, Map.of(
-                "jobline.topic.partitions", "6",
-                "jobline.api.port", "0",
-                "jobline.api.advertised.host", "127.0.0.1",
-                "jobline.api.tokens", "acme:token-a,globex:token-b"));
+        JoblineConfig config = KAFKA.config(
+                "two",
+                run,
+                Map.of(
+                        "jobline.topic.partitions", "6",
+                        "jobline.api.port", "0",
+                        "jobline.api.advertised.host", "127.0.0.1",
+                        "jobline.api.tokens", "acme:token-a,globex:token-b"));
         return JoblineRuntime.start(config, EnumSet.of(JoblineRuntime.Role.PROCESSOR, JoblineRuntime.Role.API), false);
     }
 
-    private static void awaitBothOwnPartitions(JoblineRuntime first, JoblineRuntime second) throws InterruptedException {
+    private static void awaitBothOwnPartitions(JoblineRuntime first, JoblineRuntime second)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!(first.isReady() && second.isReady() && owns(first) && owns(second))) {
-            assertThat(System.nanoTime()).as("both instances running with partitions").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("both instances running with partitions")
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
@@ -75,11 +85,13 @@ class TwoInstancesIT {
     private static boolean owns(JoblineRuntime runtime) {
         KafkaStreams streams = runtime.streams();
         return streams.state() == KafkaStreams.State.RUNNING
-                && streams.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+                && streams.metadataForLocalThreads().stream()
+                        .anyMatch(t -> !t.activeTasks().isEmpty());
     }
 
     private static boolean owner(JoblineRuntime runtime, String jobId) {
-        var metadata = runtime.streams().queryMetadataForKey("job-state", jobId, Serdes.String().serializer());
+        var metadata = runtime.streams()
+                .queryMetadataForKey("job-state", jobId, Serdes.String().serializer());
         return metadata.activeHost().port() == runtime.apiPort();
     }
 }

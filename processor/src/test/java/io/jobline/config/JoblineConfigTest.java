@@ -23,11 +23,21 @@ class JoblineConfigTest {
     @Test
     void shouldLetEnvironmentOverrideTheFileAndFlagsOverrideBoth(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("jobline.properties");
-        Files.writeString(file, "jobline.topic.commands=from-file\njobline.topic.timeline=from-file\n"
-                + "jobline.topic.rejections=from-file\nkafka.security.protocol=SSL\n");
-        JoblineConfig config = JoblineConfig.load(file,
-                Map.of("JOBLINE_TOPIC_TIMELINE", "from-env", "JOBLINE_TOPIC_REJECTIONS", "from-env",
-                        "JOBLINE_KAFKA_SASL_MECHANISM", "PLAIN", "JOBLINE_TEST_DB_URL", "ignored"),
+        Files.writeString(
+                file,
+                "jobline.topic.commands=from-file\njobline.topic.timeline=from-file\n"
+                        + "jobline.topic.rejections=from-file\nkafka.security.protocol=SSL\n");
+        JoblineConfig config = JoblineConfig.load(
+                file,
+                Map.of(
+                        "JOBLINE_TOPIC_TIMELINE",
+                        "from-env",
+                        "JOBLINE_TOPIC_REJECTIONS",
+                        "from-env",
+                        "JOBLINE_KAFKA_SASL_MECHANISM",
+                        "PLAIN",
+                        "JOBLINE_TEST_DB_URL",
+                        "ignored"),
                 Map.of("jobline.topic.rejections", "from-flag"));
         assertThat(config.get(JoblineConfig.COMMANDS_TOPIC)).isEqualTo("from-file");
         assertThat(config.get(JoblineConfig.TIMELINE_TOPIC)).isEqualTo("from-env");
@@ -44,7 +54,8 @@ class JoblineConfigTest {
                 .hasMessageContaining("jobline.topic.partitions")
                 .hasMessageContaining("zero");
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.jitter", "1.5")))
-                .hasMessageContaining("jobline.retry.jitter").hasMessageContaining("between 0.0 and 1.0");
+                .hasMessageContaining("jobline.retry.jitter")
+                .hasMessageContaining("between 0.0 and 1.0");
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.processing.guarantee", "maybe")))
                 .hasMessageContaining("exactly_once_v2");
     }
@@ -61,10 +72,12 @@ class JoblineConfigTest {
     void shouldDocumentEveryKeyWithItsDefaultInTheReadme() throws Exception {
         String readme = Files.readString(Path.of(System.getProperty("jobline.schemas.dir"), "..", "README.md"));
         for (ConfigKey<?> key : JoblineConfig.KEYS) {
-            String shownDefault = String.valueOf(key.defaultValue()).isEmpty()
-                    ? "(empty)" : "`" + key.defaultValue() + "`";
-            assertThat(readme).as(key.name()).contains("| `" + key.name() + "` | `" + key.envName() + "` | "
-                    + shownDefault + " | " + key.description() + " |");
+            String shownDefault =
+                    String.valueOf(key.defaultValue()).isEmpty() ? "(empty)" : "`" + key.defaultValue() + "`";
+            assertThat(readme)
+                    .as(key.name())
+                    .contains("| `" + key.name() + "` | `" + key.envName() + "` | " + shownDefault + " | "
+                            + key.description() + " |");
         }
     }
 }

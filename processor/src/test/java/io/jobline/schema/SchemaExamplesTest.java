@@ -37,8 +37,18 @@ class SchemaExamplesTest {
 
     /** DESIGN §3: the command types; the schema must define exactly these. */
     static final Set<String> COMMAND_TYPES = Set.of(
-            "job.create", "job.start", "job.heartbeat", "job.complete", "job.fail", "job.cancel", "job.retry",
-            "timer.fire", "dependency.watch", "dependency.completed", "dependency.failed");
+            "job.create",
+            "job.start",
+            "job.heartbeat",
+            "job.complete",
+            "job.fail",
+            "job.cancel",
+            "job.retry",
+            "timer.fire",
+            "dependency.watch",
+            "dependency.completed",
+            "dependency.failed");
+
     static final String UNTYPED_COMMAND_PREFIX = "command-";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -74,7 +84,9 @@ class SchemaExamplesTest {
     void invalidExampleFails(String name, Example example) {
         JsonNode document = read(example.file());
         // The schemas are strict, so a "$comment" alone would make any example invalid: the name says what it breaks.
-        assertThat(document.has("$comment")).as("%s has a \"$comment\"", example).isFalse();
+        assertThat(document.has("$comment"))
+                .as("%s has a \"$comment\"", example)
+                .isFalse();
         assertThat(Schemas.errors(example.schema(), document))
                 .as("%s must violate %s", example, example.schema().fileName())
                 .isNotEmpty();
@@ -96,7 +108,9 @@ class SchemaExamplesTest {
 
     @Test
     void everyCommandTypeHasValidAndInvalidExamples() {
-        List<Example> commands = examples().stream().filter(e -> e.schema() == SchemaName.COMMAND).toList();
+        List<Example> commands = examples().stream()
+                .filter(e -> e.schema() == SchemaName.COMMAND)
+                .toList();
         List<String> missing = new ArrayList<>();
         for (String type : new TreeSet<>(COMMAND_TYPES)) {
             for (boolean valid : new boolean[] {true, false}) {
@@ -116,15 +130,21 @@ class SchemaExamplesTest {
             }
             String type = commandTypeOf(example);
             if (type == null) {
-                assertThat(example.valid()).as("%s: a valid example is named after its type", example).isFalse();
+                assertThat(example.valid())
+                        .as("%s: a valid example is named after its type", example)
+                        .isFalse();
                 assertThat(example.fileName())
-                        .as("%s: named <type>.json, <type>-<what>.json or %s<what>.json", example, UNTYPED_COMMAND_PREFIX)
+                        .as(
+                                "%s: named <type>.json, <type>-<what>.json or %s<what>.json",
+                                example, UNTYPED_COMMAND_PREFIX)
                         .startsWith(UNTYPED_COMMAND_PREFIX);
                 continue;
             }
             JsonNode declared = read(example.file()).path("type");
             if (declared.isTextual() && COMMAND_TYPES.contains(declared.textValue())) {
-                assertThat(declared.textValue()).as("%s: the type in the file", example).isEqualTo(type);
+                assertThat(declared.textValue())
+                        .as("%s: the type in the file", example)
+                        .isEqualTo(type);
             }
         }
     }
@@ -136,7 +156,11 @@ class SchemaExamplesTest {
         List<String> branches = new ArrayList<>();
         for (JsonNode branch : schema.path("oneOf")) {
             String pointer = branch.path("$ref").asText().substring(1);
-            branches.add(schema.at(pointer).path("properties").path("type").path("const").asText());
+            branches.add(schema.at(pointer)
+                    .path("properties")
+                    .path("type")
+                    .path("const")
+                    .asText());
         }
         List<String> enumerated = new ArrayList<>();
         schema.path("properties").path("type").path("enum").forEach(type -> enumerated.add(type.asText()));
@@ -147,12 +171,17 @@ class SchemaExamplesTest {
     @Test
     void everySchemaFileIsDraft202012WithAJoblineId() throws IOException {
         List<Path> files = schemaFiles();
-        assertThat(files).extracting(p -> p.getFileName().toString())
-                .contains(Stream.of(SchemaName.values()).map(SchemaName::fileName).toArray(String[]::new));
+        assertThat(files)
+                .extracting(p -> p.getFileName().toString())
+                .contains(
+                        Stream.of(SchemaName.values()).map(SchemaName::fileName).toArray(String[]::new));
         for (Path file : files) {
             JsonNode schema = read(file);
-            assertThat(schema.path("$schema").asText()).as("%s $schema", file.getFileName()).isEqualTo(DRAFT_2020_12);
-            assertThat(schema.path("$id").asText()).as("%s $id", file.getFileName())
+            assertThat(schema.path("$schema").asText())
+                    .as("%s $schema", file.getFileName())
+                    .isEqualTo(DRAFT_2020_12);
+            assertThat(schema.path("$id").asText())
+                    .as("%s $id", file.getFileName())
                     .isEqualTo(Schemas.ID_PREFIX + file.getFileName());
         }
     }
@@ -165,13 +194,17 @@ class SchemaExamplesTest {
         JsonMetaSchema strict = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
                 .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
                 .build();
-        JsonSchemaFactory strictFactory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-                builder -> builder.metaSchema(strict).schemaMappers(
-                        mappers -> mappers.mapPrefix(Schemas.ID_PREFIX, Schemas.directory().toUri().toString())));
+        JsonSchemaFactory strictFactory = JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V202012,
+                builder -> builder.metaSchema(strict)
+                        .schemaMappers(mappers -> mappers.mapPrefix(
+                                Schemas.ID_PREFIX, Schemas.directory().toUri().toString())));
         for (Path file : schemaFiles()) {
-            assertThat(metaSchema.validate(read(file))).as("%s against the 2020-12 meta-schema", file.getFileName())
+            assertThat(metaSchema.validate(read(file)))
+                    .as("%s against the 2020-12 meta-schema", file.getFileName())
                     .isEmpty();
-            assertThatCode(() -> strictFactory.getSchema(SchemaLocation.of(Schemas.ID_PREFIX + file.getFileName()))
+            assertThatCode(() -> strictFactory
+                            .getSchema(SchemaLocation.of(Schemas.ID_PREFIX + file.getFileName()))
                             .initializeValidators())
                     .as("%s uses only 2020-12 keywords", file.getFileName())
                     .doesNotThrowAnyException();
@@ -185,7 +218,8 @@ class SchemaExamplesTest {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path path : all.filter(Files::isRegularFile).toList()) {
                 Path relative = root.relativize(path);
-                assertThat(relative.getNameCount()).as("%s is examples/<schema>/(valid|invalid)/<name>.json", relative)
+                assertThat(relative.getNameCount())
+                        .as("%s is examples/<schema>/(valid|invalid)/<name>.json", relative)
                         .isEqualTo(3);
                 SchemaName.ofBaseName(relative.getName(0).toString());
                 assertThat(relative.getName(1).toString()).as("%s", relative).isIn("valid", "invalid");
@@ -196,7 +230,9 @@ class SchemaExamplesTest {
 
     static List<Path> schemaFiles() throws IOException {
         try (Stream<Path> list = Files.list(Schemas.directory())) {
-            return list.filter(p -> p.getFileName().toString().endsWith(".schema.json")).sorted().toList();
+            return list.filter(p -> p.getFileName().toString().endsWith(".schema.json"))
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -39,6 +39,7 @@ public final class Schemas {
 
     /** The {@code $id} prefix of every jobline schema; mapped to the schemas directory, never fetched. */
     public static final String ID_PREFIX = "https://jobline.io/schemas/";
+
     public static final String DIRECTORY_PROPERTY = "jobline.schemas.dir";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -48,6 +49,7 @@ public final class Schemas {
     private final Map<SchemaName, JsonSchema> schemas = new EnumMap<>(SchemaName.class);
     /** The command schema's branches by command type, each also compiled on its own (see explainCommand). */
     private final Map<String, JsonSchema> commandBranches = new HashMap<>();
+
     private final Set<String> headerProperties = new HashSet<>();
 
     private Schemas(Path directory) {
@@ -56,15 +58,21 @@ public final class Schemas {
                 .formatAssertionsEnabled(true)
                 .regularExpressionFactory(EcmaAnchoredRegularExpressionFactory.INSTANCE)
                 .build();
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-                builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(ID_PREFIX, directory.toUri().toString())));
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V202012,
+                builder -> builder.schemaMappers(mappers ->
+                        mappers.mapPrefix(ID_PREFIX, directory.toUri().toString())));
         for (SchemaName name : SchemaName.values()) {
             schemas.put(name, compile(factory, config, ID_PREFIX + name.fileName()));
         }
         JsonNode command = schemas.get(SchemaName.COMMAND).getSchemaNode();
         for (JsonNode branch : command.path("oneOf")) {
             String ref = branch.path("$ref").asText();
-            String type = command.at(ref.substring(1)).path("properties").path("type").path("const").asText();
+            String type = command.at(ref.substring(1))
+                    .path("properties")
+                    .path("type")
+                    .path("const")
+                    .asText();
             commandBranches.put(type, compile(factory, config, ID_PREFIX + SchemaName.COMMAND.fileName() + ref));
         }
         command.path("$defs").path("header").path("properties").fieldNames().forEachRemaining(headerProperties::add);
@@ -85,7 +93,9 @@ public final class Schemas {
     /** The schemas directory: system property {@value #DIRECTORY_PROPERTY}, else {@code ../schemas}. */
     public static Path directory() {
         String configured = System.getProperty(DIRECTORY_PROPERTY);
-        Path dir = Paths.get(configured != null ? configured : "../schemas").toAbsolutePath().normalize();
+        Path dir = Paths.get(configured != null ? configured : "../schemas")
+                .toAbsolutePath()
+                .normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("no schemas directory at " + dir + " (set -D" + DIRECTORY_PROPERTY + ")");
         }
@@ -102,7 +112,8 @@ public final class Schemas {
         List<String> errors = errors(name, document);
         if (!errors.isEmpty()) {
             String nl = System.lineSeparator();
-            fail("%s is not valid against schemas/%s:%s  - %s%sdocument:%s%s",
+            fail(
+                    "%s is not valid against schemas/%s:%s  - %s%sdocument:%s%s",
                     name, name.fileName(), nl, String.join(nl + "  - ", errors), nl, nl, pretty(document));
         }
     }
@@ -128,12 +139,15 @@ public final class Schemas {
         JsonSchema branch = commandBranches.get(document.path("type").asText());
         List<ValidationMessage> explanation = branch == null
                 ? all.stream().filter(m -> !isInsideOneOf(m)).toList()
-                : branch.validate(document).stream().filter(m -> !isHeaderCascade(m)).toList();
+                : branch.validate(document).stream()
+                        .filter(m -> !isHeaderCascade(m))
+                        .toList();
         return explanation.isEmpty() ? all : explanation;
     }
 
     private static boolean isInsideOneOf(ValidationMessage message) {
-        return message.getEvaluationPath().getNameCount() > 0 && "oneOf".equals(message.getEvaluationPath().getName(0));
+        return message.getEvaluationPath().getNameCount() > 0
+                && "oneOf".equals(message.getEvaluationPath().getName(0));
     }
 
     /**
@@ -145,7 +159,11 @@ public final class Schemas {
     }
 
     private static List<String> format(Collection<ValidationMessage> messages) {
-        return messages.stream().sorted(BY_LOCATION).map(ValidationMessage::getMessage).distinct().toList();
+        return messages.stream()
+                .sorted(BY_LOCATION)
+                .map(ValidationMessage::getMessage)
+                .distinct()
+                .toList();
     }
 
     private static String pretty(JsonNode document) {

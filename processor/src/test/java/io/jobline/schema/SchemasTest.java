@@ -19,29 +19,42 @@ class SchemasTest {
 
     @Test
     void aValidCommandHasNoErrors() {
-        assertThat(Schemas.errors(SchemaName.COMMAND,
-                json("{\"type\":\"job.start\",\"commandId\":\"c-1\",\"jobId\":\"job-1\",\"workerId\":\"w-1\"}")))
+        assertThat(
+                        Schemas.errors(
+                                SchemaName.COMMAND,
+                                json(
+                                        "{\"type\":\"job.start\",\"commandId\":\"c-1\",\"jobId\":\"job-1\",\"workerId\":\"w-1\"}")))
                 .isEmpty();
     }
 
     @Test
     void aCommandIsExplainedByTheBranchOfItsTypeOnly() {
-        assertThat(Schemas.errors(SchemaName.COMMAND,
-                json("{\"type\":\"job.start\",\"commandId\":\"c-1\",\"jobId\":\"job 1\",\"workerId\":\"w-1\"}")))
-                .singleElement().asString().startsWith("/jobId: ");
+        assertThat(
+                        Schemas.errors(
+                                SchemaName.COMMAND,
+                                json(
+                                        "{\"type\":\"job.start\",\"commandId\":\"c-1\",\"jobId\":\"job 1\",\"workerId\":\"w-1\"}")))
+                .singleElement()
+                .asString()
+                .startsWith("/jobId: ");
     }
 
     @Test
     void aCommandOfUnknownTypeIsExplainedByItsType() {
-        assertThat(Schemas.errors(SchemaName.COMMAND,
-                json("{\"type\":\"job.pause\",\"commandId\":\"c-1\",\"jobId\":\"job-1\"}")))
-                .singleElement().asString().startsWith("/type: ");
+        assertThat(Schemas.errors(
+                        SchemaName.COMMAND, json("{\"type\":\"job.pause\",\"commandId\":\"c-1\",\"jobId\":\"job-1\"}")))
+                .singleElement()
+                .asString()
+                .startsWith("/type: ");
     }
 
     @Test
     void anUnknownFieldIsStillReportedWhenTheHeaderAlsoFails() {
-        assertThat(Schemas.errors(SchemaName.COMMAND,
-                json("{\"type\":\"job.start\",\"commandId\":\"\",\"jobId\":\"job-1\",\"workerId\":\"w-1\",\"x\":1}")))
+        assertThat(
+                        Schemas.errors(
+                                SchemaName.COMMAND,
+                                json(
+                                        "{\"type\":\"job.start\",\"commandId\":\"\",\"jobId\":\"job-1\",\"workerId\":\"w-1\",\"x\":1}")))
                 .hasSize(2)
                 .anyMatch(e -> e.startsWith("/commandId: "))
                 .anyMatch(e -> e.contains("'x'"));
@@ -49,8 +62,9 @@ class SchemasTest {
 
     @Test
     void assertValidNamesEveryErrorAndShowsTheDocument() {
-        JsonNode rejection = json("{\"reason\":\"nope\",\"message\":\"m\",\"status\":null,\"time\":\"2026-11-29T10:00:00Z\","
-                + "\"rawBase64\":\"\"}");
+        JsonNode rejection =
+                json("{\"reason\":\"nope\",\"message\":\"m\",\"status\":null,\"time\":\"2026-11-29T10:00:00Z\","
+                        + "\"rawBase64\":\"\"}");
         assertThatThrownBy(() -> Schemas.assertValid(SchemaName.REJECTION, rejection))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("rejection.schema.json")
@@ -62,8 +76,11 @@ class SchemasTest {
     @Test
     void patternsAnchorAtTheVeryEndAsInEcmaScript() {
         assertThat(Schemas.EcmaAnchoredRegularExpressionFactory.toJava("^a$")).isEqualTo("^a\\z");
-        assertThat(Schemas.EcmaAnchoredRegularExpressionFactory.toJava("^[$]\\$$")).isEqualTo("^[$]\\$\\z");
-        assertThat(Schemas.EcmaAnchoredRegularExpressionFactory.INSTANCE.getRegularExpression("^a$").matches("a\n"))
+        assertThat(Schemas.EcmaAnchoredRegularExpressionFactory.toJava("^[$]\\$$"))
+                .isEqualTo("^[$]\\$\\z");
+        assertThat(Schemas.EcmaAnchoredRegularExpressionFactory.INSTANCE
+                        .getRegularExpression("^a$")
+                        .matches("a\n"))
                 .isFalse();
     }
 

@@ -39,7 +39,8 @@ class DependencyTopologyTest {
         diamond();
         assertThat(harness.eventTypes("B")).containsExactly("job.created");
         assertThat(harness.eventTypes("D")).containsExactly("job.created");
-        assertThat(harness.events("D").get(0).at("/data/job/awaiting")).extracting(JsonNode::asText)
+        assertThat(harness.events("D").get(0).at("/data/job/awaiting"))
+                .extracting(JsonNode::asText)
                 .containsExactly("B", "C");
 
         runToCompletion("A");
@@ -54,7 +55,8 @@ class DependencyTopologyTest {
 
         List<String> order = harness.events().stream()
                 .filter(e -> e.path("type").asText().equals("job.completed"))
-                .map(e -> e.path("subject").asText()).toList();
+                .map(e -> e.path("subject").asText())
+                .toList();
         assertThat(order).containsExactly("A", "B", "C", "D");
         assertThat(harness.rejections()).isEmpty();
     }
@@ -88,7 +90,9 @@ class DependencyTopologyTest {
 
     @Test
     void shouldCancelAWaitingJobAndIgnoreItsDependencyLater() {
-        harness.send(commands.create("A")).send(commands.createDependingOn("B", "A")).send(commands.cancel("B"));
+        harness.send(commands.create("A"))
+                .send(commands.createDependingOn("B", "A"))
+                .send(commands.cancel("B"));
         runToCompletion("A");
         assertThat(harness.eventTypes("B")).containsExactly("job.created", "job.cancelled");
         assertThat(harness.rejections()).isEmpty();

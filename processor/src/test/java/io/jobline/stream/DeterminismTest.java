@@ -19,17 +19,22 @@ class DeterminismTest {
     void shouldProduceByteIdenticalTimelineAndRejectionsFromTheSameLog() {
         JobCommands commands = new JobCommands();
         try (TopologyHarness live = new TopologyHarness(SETTINGS)) {
-            live.send(commands.create("a")).send(commands.create("b"))
+            live.send(commands.create("a"))
+                    .send(commands.create("b"))
                     .send(commands.createDependingOn("c", "a", "b"))
-                    .send(commands.start("a", "L1")).send(commands.fail("a", "L1"))
+                    .send(commands.start("a", "L1"))
+                    .send(commands.fail("a", "L1"))
                     .advance(Duration.ofSeconds(2))
                     .send(commands.start("a", "L2"))
                     .advance(Duration.ofSeconds(12)) // a's lease expires, a retry is armed and fires
                     .advance(Duration.ofSeconds(5))
-                    .send(commands.start("a", "L3")).send(commands.complete("a", "L3"))
-                    .send(commands.start("b", "L4")).send(commands.heartbeat("b", "L4"))
+                    .send(commands.start("a", "L3"))
+                    .send(commands.complete("a", "L3"))
+                    .send(commands.start("b", "L4"))
+                    .send(commands.heartbeat("b", "L4"))
                     .send(commands.complete("b", "L4"))
-                    .send(commands.start("c", "L5")).send(commands.complete("c", "wrong-lease"))
+                    .send(commands.start("c", "L5"))
+                    .send(commands.complete("c", "wrong-lease"))
                     .sendRaw("a", "garbage".getBytes(StandardCharsets.UTF_8))
                     .send(commands.start("a", "L9"));
 

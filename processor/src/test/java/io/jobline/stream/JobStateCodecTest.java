@@ -22,13 +22,19 @@ class JobStateCodecTest {
         LifecycleEngine engine = stores.engine(new Lifecycle(LifecyclePolicy.DEFAULT));
         List<Job> states = new ArrayList<>();
         long t = 1_000;
-        for (var command : List.of(commands.createDependingOn("b", "a"), commands.create("c"),
-                commands.start("c", "L1"), commands.heartbeat("c", "L1"), commands.fail("c", "L1"),
+        for (var command : List.of(
+                commands.createDependingOn("b", "a"),
+                commands.create("c"),
+                commands.start("c", "L1"),
+                commands.heartbeat("c", "L1"),
+                commands.fail("c", "L1"),
                 commands.cancel("c"))) {
             Decision decision = engine.apply(command, t++, (head, events) -> "sha256:" + events.size() + head);
             states.add(decision.after());
         }
-        assertThat(states).allSatisfy(job -> assertThat(JobStateStore.decode(JobStateStore.encode(job))).isEqualTo(job));
+        assertThat(states)
+                .allSatisfy(job -> assertThat(JobStateStore.decode(JobStateStore.encode(job)))
+                        .isEqualTo(job));
         assertThat(states.get(states.size() - 1).eventHash()).isNotNull();
     }
 }

@@ -32,16 +32,23 @@ class JoblineTopologyTest {
 
     @Test
     void shouldPinTheNamesOfEveryNodeAndStore() {
-        TopologyDescription description = JoblineTopology.build(SETTINGS, new LifecycleMetrics()).describe();
+        TopologyDescription description =
+                JoblineTopology.build(SETTINGS, new LifecycleMetrics()).describe();
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");
         assertThat(description.subtopologies()).singleElement().satisfies(sub -> {
-            assertThat(sub.nodes()).extracting(TopologyDescription.Node::name).containsExactlyInAnyOrder(
-                    "commands-source", "lifecycle-processor", "timeline-sink", "rejections-sink",
-                    "recorded-commands-sink");
+            assertThat(sub.nodes())
+                    .extracting(TopologyDescription.Node::name)
+                    .containsExactlyInAnyOrder(
+                            "commands-source",
+                            "lifecycle-processor",
+                            "timeline-sink",
+                            "rejections-sink",
+                            "recorded-commands-sink");
             TopologyDescription.Processor processor = sub.nodes().stream()
                     .filter(TopologyDescription.Processor.class::isInstance)
                     .map(TopologyDescription.Processor.class::cast)
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             assertThat(processor.stores()).containsExactlyInAnyOrder("job-state", "job-dependents", "job-timers");
         });
     }
@@ -68,16 +75,21 @@ class JoblineTopologyTest {
         JsonNode completed = last("job-1");
         assertThat(completed.path("type").asText()).isEqualTo("job.completed");
         assertThat(completed.path("time").asText()).isEqualTo("2025-11-24T16:00:03.000Z");
-        assertThat(completed.at("/data/job/completedAt").asText()).isEqualTo(completed.path("time").asText());
+        assertThat(completed.at("/data/job/completedAt").asText())
+                .isEqualTo(completed.path("time").asText());
         assertThat(completed.at("/data/job/result/rows").asInt()).isEqualTo(42);
         assertThat(harness.eventTypes("job-1"))
                 .containsExactly("job.created", "job.scheduled", "job.started", "job.completed");
-        assertThat(harness.events("job-1")).extracting(e -> e.path("sequence").asLong()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(harness.events("job-1"))
+                .extracting(e -> e.path("sequence").asLong())
+                .containsExactly(1L, 2L, 3L, 4L);
     }
 
     @Test
     void shouldLinkEachJobsEventsIntoAHashChain() {
-        harness.send(commands.create("a")).send(commands.create("b")).send(commands.start("a", "L1"))
+        harness.send(commands.create("a"))
+                .send(commands.create("b"))
+                .send(commands.start("a", "L1"))
                 .send(commands.complete("a", "L1"));
         List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> records = harness.timelineRecords();
         String previous = null;
@@ -96,7 +108,9 @@ class JoblineTopologyTest {
         byte[] tampered = records.get(0).value().clone();
         tampered[20] ^= 1;
         assertThat(io.jobline.wire.EventCodec.recomputeHash(tampered))
-                .isNotEqualTo(TopologyHarness.parse(records.get(0).value()).path("hash").asText());
+                .isNotEqualTo(TopologyHarness.parse(records.get(0).value())
+                        .path("hash")
+                        .asText());
     }
 
     @Test
@@ -136,17 +150,22 @@ class JoblineTopologyTest {
             }
         }
         long retries = harness.events("job-r").stream()
-                .filter(e -> e.at("/data/transition/reason").asText().equals("retry")).count();
+                .filter(e -> e.at("/data/transition/reason").asText().equals("retry"))
+                .count();
         assertThat(retries).isEqualTo(3);
-        assertThat(harness.recordedCommands()).hasSize(3)
-                .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).contains("\"timer.fire\""));
+        assertThat(harness.recordedCommands())
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                        .contains("\"timer.fire\""));
         harness.advance(Duration.ofMinutes(10));
         assertThat(harness.eventTypes("job-r")).last().isEqualTo("job.failed");
     }
 
     @Test
     void shouldRejectAnInvalidTransitionAndChangeNothing() {
-        harness.send(commands.create("job-1")).send(commands.start("job-1", "L1")).send(commands.complete("job-1", "L1"));
+        harness.send(commands.create("job-1"))
+                .send(commands.start("job-1", "L1"))
+                .send(commands.complete("job-1", "L1"));
         int events = harness.events().size();
         harness.send(commands.start("job-1", "L2"));
         assertThat(harness.events()).hasSize(events);
@@ -174,7 +193,8 @@ class JoblineTopologyTest {
         assertThat(failed.at("/data/job/admission/allowlistDigest").asText()).startsWith("sha256:");
         assertThat(harness.eventTypes("job-in")).containsExactly("job.created", "job.scheduled");
         harness.send(commands.start("job-out", "L1"));
-        assertThat(harness.rejections()).singleElement()
+        assertThat(harness.rejections())
+                .singleElement()
                 .satisfies(r -> assertThat(r.path("reason").asText()).isEqualTo("invalid_transition"));
     }
 
@@ -200,19 +220,28 @@ class JoblineTopologyTest {
         assertThat(harness.job("job-h").status()).isEqualTo(JobStatus.RUNNING);
         assertThat(harness.eventTypes("job-h")).containsExactly("job.created", "job.scheduled", "job.started");
         harness.send(commands.heartbeat("job-h", "L-other"));
-        assertThat(harness.rejections()).singleElement()
+        assertThat(harness.rejections())
+                .singleElement()
                 .satisfies(r -> assertThat(r.path("reason").asText()).isEqualTo("lease_mismatch"));
         harness.send(commands.complete("job-h", "L-other"));
-        assertThat(harness.rejections()).hasSize(2).last()
+        assertThat(harness.rejections())
+                .hasSize(2)
+                .last()
                 .satisfies(r -> assertThat(r.path("reason").asText()).isEqualTo("lease_mismatch"));
     }
 
     @Test
     void shouldGiveTheSameTimelineWhenEveryCommandIsSentTwice() {
         List<io.jobline.domain.Command> script = List.of(
-                commands.create("a"), commands.create("b"), commands.start("a", "L1"), commands.fail("a", "L1"),
-                commands.start("b", "L2"), commands.heartbeat("b", "L2"), commands.complete("b", "L2"),
-                commands.cancel("a"), commands.retry("b"));
+                commands.create("a"),
+                commands.create("b"),
+                commands.start("a", "L1"),
+                commands.fail("a", "L1"),
+                commands.start("b", "L2"),
+                commands.heartbeat("b", "L2"),
+                commands.complete("b", "L2"),
+                commands.cancel("a"),
+                commands.retry("b"));
         for (io.jobline.domain.Command command : script) {
             harness.send(command);
         }
@@ -235,42 +264,62 @@ class JoblineTopologyTest {
     void shouldTurnUnreadableAndInvalidRecordsIntoRejectionsAndGoOn() {
         harness.sendRaw("job-x", "{not json".getBytes(StandardCharsets.UTF_8));
         harness.sendRaw(null, "[1,2]".getBytes(StandardCharsets.UTF_8));
-        harness.sendRaw("job-x", "{\"type\":\"job.explode\",\"commandId\":\"c1\",\"jobId\":\"job-x\"}".getBytes(StandardCharsets.UTF_8));
-        harness.sendRaw("job-x", "{\"type\":\"job.start\",\"commandId\":\"c2\",\"jobId\":\"job-x\",\"workerID\":\"w\"}".getBytes(StandardCharsets.UTF_8));
+        harness.sendRaw(
+                "job-x",
+                "{\"type\":\"job.explode\",\"commandId\":\"c1\",\"jobId\":\"job-x\"}".getBytes(StandardCharsets.UTF_8));
+        harness.sendRaw(
+                "job-x",
+                "{\"type\":\"job.start\",\"commandId\":\"c2\",\"jobId\":\"job-x\",\"workerID\":\"w\"}"
+                        .getBytes(StandardCharsets.UTF_8));
         harness.sendRaw("job-x", new byte[SETTINGS.maxCommandBytes() + 1]);
         harness.sendRaw("job-y", io.jobline.wire.CommandCodec.write(commands.create("job-x")));
         harness.send(commands.create("job-ok"));
 
         List<JsonNode> rejections = harness.rejections();
-        assertThat(rejections).extracting(r -> r.path("reason").asText()).containsExactly(
-                "malformed", "malformed", "schema_violation", "schema_violation", "too_large", "schema_violation");
-        assertThat(rejections.get(0).path("rawBase64").asText()).isEqualTo(
-                java.util.Base64.getEncoder().encodeToString("{not json".getBytes(StandardCharsets.UTF_8)));
+        assertThat(rejections)
+                .extracting(r -> r.path("reason").asText())
+                .containsExactly(
+                        "malformed",
+                        "malformed",
+                        "schema_violation",
+                        "schema_violation",
+                        "too_large",
+                        "schema_violation");
+        assertThat(rejections.get(0).path("rawBase64").asText())
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString("{not json".getBytes(StandardCharsets.UTF_8)));
         assertThat(harness.rejectionRecords().get(1).key()).isNull();
         assertThat(rejections.get(2).path("message").asText()).contains("job.explode");
-        assertThat(rejections.get(3).path("message").asText()).contains("workerID: is not a known field", "workerId: is required");
+        assertThat(rejections.get(3).path("message").asText())
+                .contains("workerID: is not a known field", "workerId: is required");
         assertThat(rejections.get(3).at("/command/workerID").asText()).isEqualTo("w");
         assertThat(rejections.get(4).path("rawSize").asInt()).isEqualTo(SETTINGS.maxCommandBytes() + 1);
         assertThat(rejections.get(5).path("message").asText()).contains("record key 'job-y'");
         assertThat(harness.eventTypes("job-ok")).containsExactly("job.created", "job.scheduled");
-        assertThat(harness.counter(LifecycleMetrics.REJECTIONS, "reason", "malformed")).isEqualTo(2);
-        assertThat(harness.counter(LifecycleMetrics.COMMANDS, "type", "unknown", "outcome", "rejected")).isEqualTo(4);
+        assertThat(harness.counter(LifecycleMetrics.REJECTIONS, "reason", "malformed"))
+                .isEqualTo(2);
+        assertThat(harness.counter(LifecycleMetrics.COMMANDS, "type", "unknown", "outcome", "rejected"))
+                .isEqualTo(4);
     }
 
     @Test
     void shouldCountCommandsTransitionsAndTimers() {
         harness.send(commands.create("a")).send(commands.start("a", "L1")).advance(Duration.ofSeconds(11));
-        assertThat(harness.counter(LifecycleMetrics.COMMANDS, "type", "job.create", "outcome", "applied")).isEqualTo(1);
-        assertThat(harness.counter(LifecycleMetrics.TRANSITIONS, "from", "none", "to", "pending")).isEqualTo(1);
-        assertThat(harness.counter(LifecycleMetrics.TRANSITIONS, "from", "running", "to", "failed")).isEqualTo(1);
-        assertThat(harness.counter(LifecycleMetrics.TIMERS_FIRED, "kind", "lease")).isEqualTo(1);
-        assertThat(harness.registry.find(LifecycleMetrics.END_TO_END).timer().count()).isEqualTo(4);
+        assertThat(harness.counter(LifecycleMetrics.COMMANDS, "type", "job.create", "outcome", "applied"))
+                .isEqualTo(1);
+        assertThat(harness.counter(LifecycleMetrics.TRANSITIONS, "from", "none", "to", "pending"))
+                .isEqualTo(1);
+        assertThat(harness.counter(LifecycleMetrics.TRANSITIONS, "from", "running", "to", "failed"))
+                .isEqualTo(1);
+        assertThat(harness.counter(LifecycleMetrics.TIMERS_FIRED, "kind", "lease"))
+                .isEqualTo(1);
+        assertThat(harness.registry.find(LifecycleMetrics.END_TO_END).timer().count())
+                .isEqualTo(4);
     }
 
     @Test
     void shouldReadConfigurationForTheTopologyFromKeys() {
-        TopologySettings custom = TopologySettings.from(JoblineConfig.of(Map.of(
-                "jobline.topic.commands", "c", "jobline.sealed", "true", "jobline.egress.allow", "a:1, b:2")));
+        TopologySettings custom = TopologySettings.from(JoblineConfig.of(
+                Map.of("jobline.topic.commands", "c", "jobline.sealed", "true", "jobline.egress.allow", "a:1, b:2")));
         assertThat(custom.commandsTopic()).isEqualTo("c");
         assertThat(custom.policy().egress().allowlist()).containsExactly("a:1", "b:2");
     }
@@ -281,6 +330,8 @@ class JoblineTopologyTest {
     }
 
     private static List<String> values(List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> records) {
-        return records.stream().map(r -> r.key() + "@" + r.timestamp() + " " + new String(r.value(), StandardCharsets.UTF_8)).toList();
+        return records.stream()
+                .map(r -> r.key() + "@" + r.timestamp() + " " + new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
     }
 }

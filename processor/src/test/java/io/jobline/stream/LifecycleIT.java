@@ -12,7 +12,6 @@ import io.jobline.testing.KafkaBrokerExtension;
 import io.jobline.wire.CommandCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,9 +50,11 @@ class LifecycleIT {
 
     @Test
     void shouldRunHundredsOfJobsThroughTheirLifecycleExactlyOnce() throws Exception {
-        JoblineConfig config = KAFKA.config("lifecycle", Map.of(
-                "jobline.topic.partitions", "6",
-                "jobline.timer.interval.ms", "50"));
+        JoblineConfig config = KAFKA.config(
+                "lifecycle",
+                Map.of(
+                        "jobline.topic.partitions", "6",
+                        "jobline.timer.interval.ms", "50"));
         assertThat(TopicAdmin.ensureTopics(config)).hasSize(3);
         assertThat(TopicAdmin.ensureTopics(config)).isEmpty();
 
@@ -64,11 +65,20 @@ class LifecycleIT {
             service.start();
             Worker worker = new Worker(producer, config.get(JoblineConfig.COMMANDS_TOPIC));
             for (int i = 0; i < JOBS; i++) {
-                worker.send(new Command.Create(header("job-" + i), "it", null, List.of(),
-                        new RetrySpec(3, 50L, 1.0, 50L, 0.0), null, null, null));
+                worker.send(new Command.Create(
+                        header("job-" + i),
+                        "it",
+                        null,
+                        List.of(),
+                        new RetrySpec(3, 50L, 1.0, 50L, 0.0),
+                        null,
+                        null,
+                        null));
             }
             for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>(config.get(JoblineConfig.COMMANDS_TOPIC), "job-" + i,
+                producer.send(new ProducerRecord<>(
+                        config.get(JoblineConfig.COMMANDS_TOPIC),
+                        "job-" + i,
                         ("not a command " + i).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
@@ -79,7 +89,8 @@ class LifecycleIT {
             while (ended < JOBS && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : timeline.poll(Duration.ofMillis(200))) {
                     JsonNode event = TopologyHarness.parse(record.value());
-                    history.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(event);
+                    history.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                            .add(event);
                     worker.react(event);
                     if (isEnd(event)) {
                         ended++;
@@ -90,33 +101,47 @@ class LifecycleIT {
             assertThat(ended).as("jobs that reached an end state").isEqualTo(JOBS);
 
             // Exactly once: every job's events run 1, 2, 3... with no gap and no repeat.
-            history.forEach((job, events) -> assertThat(events).extracting(e -> e.path("sequence").asLong())
-                    .as(job).containsExactlyElementsOf(range(events.size())));
+            history.forEach((job, events) -> assertThat(events)
+                    .extracting(e -> e.path("sequence").asLong())
+                    .as(job)
+                    .containsExactlyElementsOf(range(events.size())));
             Map<String, Integer> finalStates = new HashMap<>();
-            history.values().forEach(events -> finalStates.merge(
-                    events.get(events.size() - 1).at("/data/job/status").asText(), 1, Integer::sum));
-            assertThat(finalStates).containsExactlyInAnyOrderEntriesOf(
-                    Map.of("completed", 210, "failed", 60, "cancelled", 30));
-            long retries = history.values().stream().flatMap(List::stream)
-                    .filter(e -> e.at("/data/transition/reason").asText().equals("retry")).count();
+            history.values()
+                    .forEach(events -> finalStates.merge(
+                            events.get(events.size() - 1).at("/data/job/status").asText(), 1, Integer::sum));
+            assertThat(finalStates)
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("completed", 210, "failed", 60, "cancelled", 30));
+            long retries = history.values().stream()
+                    .flatMap(List::stream)
+                    .filter(e -> e.at("/data/transition/reason").asText().equals("retry"))
+                    .count();
             assertThat(retries).isEqualTo(30 * 2 + 30 * 3);
-            assertThat(history.get("job-1").get(history.get("job-1").size() - 1).at("/data/failures").asInt())
+            assertThat(history.get("job-1")
+                            .get(history.get("job-1").size() - 1)
+                            .at("/data/failures")
+                            .asInt())
                     .isEqualTo(4);
 
             worker.send(new Command.Start(header("job-4"), "w", "late", null));
             producer.flush();
             List<JsonNode> rejections = readAll(config.get(JoblineConfig.REJECTIONS_TOPIC), 11);
-            assertThat(rejections).extracting(r -> r.path("reason").asText())
+            assertThat(rejections)
+                    .extracting(r -> r.path("reason").asText())
                     .containsOnly("malformed", "invalid_transition")
-                    .filteredOn("invalid_transition"::equals).hasSize(1);
-            assertThat(registry.find(LifecycleMetrics.TIMERS_FIRED).tag("kind", "retry").counter().count())
+                    .filteredOn("invalid_transition"::equals)
+                    .hasSize(1);
+            assertThat(registry.find(LifecycleMetrics.TIMERS_FIRED)
+                            .tag("kind", "retry")
+                            .counter()
+                            .count())
                     .isGreaterThanOrEqualTo(150);
         }
     }
 
     private static boolean isEnd(JsonNode event) {
         String type = event.path("type").asText();
-        return type.equals("job.completed") || type.equals("job.cancelled")
+        return type.equals("job.completed")
+                || type.equals("job.cancelled")
                 || (type.equals("job.failed") && event.at("/data/retry").isMissingNode());
     }
 
@@ -135,17 +160,22 @@ class LifecycleIT {
             int kind = Integer.parseInt(jobId.substring("job-".length())) % 10;
             int attempt = event.at("/data/attempt").asInt();
             switch (event.path("type").asText()) {
-                case "job.scheduled" -> send(kind == 3
-                        ? new Command.Cancel(header(jobId), "not needed")
-                        : new Command.Start(header(jobId), "worker", "L-" + jobId + "-" + (attempt + 1), null));
+                case "job.scheduled" ->
+                    send(
+                            kind == 3
+                                    ? new Command.Cancel(header(jobId), "not needed")
+                                    : new Command.Start(
+                                            header(jobId), "worker", "L-" + jobId + "-" + (attempt + 1), null));
                 case "job.started" -> {
                     String lease = event.at("/data/lease/leaseId").asText();
                     boolean fail = (kind == 0 && attempt <= 2) || kind == 1 || kind == 2;
-                    send(fail
-                            ? new Command.Fail(header(jobId), lease, new JobError("flaky", "try again", kind != 2))
-                            : new Command.Complete(header(jobId), lease, null));
+                    send(
+                            fail
+                                    ? new Command.Fail(
+                                            header(jobId), lease, new JobError("flaky", "try again", kind != 2))
+                                    : new Command.Complete(header(jobId), lease, null));
                 }
-                default -> { }
+                default -> {}
             }
         }
 

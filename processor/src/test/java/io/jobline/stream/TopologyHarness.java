@@ -59,16 +59,26 @@ final class TopologyHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Properties props = LifecycleService.streamsProperties(JoblineConfig.of(Map.of(
-                "jobline.application.id", "jobline-test", "jobline.bootstrap.servers", "unused:9092",
-                "jobline.state.dir", stateDir.toString())));
+                "jobline.application.id",
+                "jobline-test",
+                "jobline.bootstrap.servers",
+                "unused:9092",
+                "jobline.state.dir",
+                stateDir.toString())));
         driver = new TopologyTestDriver(JoblineTopology.build(settings, metrics), props, Instant.ofEpochMilli(T0));
         commands = driver.createInputTopic(settings.commandsTopic(), new StringSerializer(), new ByteArraySerializer());
-        timeline = driver.createOutputTopic(settings.timelineTopic(),
-                JoblineTopology.KEY_SERDE.deserializer(), JoblineTopology.VALUE_SERDE.deserializer());
-        rejections = driver.createOutputTopic(settings.rejectionsTopic(),
-                JoblineTopology.KEY_SERDE.deserializer(), JoblineTopology.VALUE_SERDE.deserializer());
-        recorded = driver.createOutputTopic(settings.commandsTopic(),
-                JoblineTopology.KEY_SERDE.deserializer(), JoblineTopology.VALUE_SERDE.deserializer());
+        timeline = driver.createOutputTopic(
+                settings.timelineTopic(),
+                JoblineTopology.KEY_SERDE.deserializer(),
+                JoblineTopology.VALUE_SERDE.deserializer());
+        rejections = driver.createOutputTopic(
+                settings.rejectionsTopic(),
+                JoblineTopology.KEY_SERDE.deserializer(),
+                JoblineTopology.VALUE_SERDE.deserializer());
+        recorded = driver.createOutputTopic(
+                settings.commandsTopic(),
+                JoblineTopology.KEY_SERDE.deserializer(),
+                JoblineTopology.VALUE_SERDE.deserializer());
     }
 
     long now() {
@@ -148,7 +158,9 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     List<JsonNode> events(String jobId) {
-        return events().stream().filter(e -> e.path("subject").asText().equals(jobId)).toList();
+        return events().stream()
+                .filter(e -> e.path("subject").asText().equals(jobId))
+                .toList();
     }
 
     List<String> eventTypes(String jobId) {
@@ -168,7 +180,6 @@ final class TopologyHarness implements AutoCloseable {
         var counter = registry.find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();
     }
-
 
     static JsonNode parse(byte[] bytes) {
         return Json.tree(bytes);

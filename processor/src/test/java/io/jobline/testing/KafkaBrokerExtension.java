@@ -63,7 +63,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         settings.put("jobline.topic.timeline", prefix + "-timeline-" + run);
         settings.put("jobline.topic.rejections", prefix + "-rejections-" + run);
         try {
-            settings.put("jobline.state.dir", Files.createTempDirectory("jobline-" + prefix).toString());
+            settings.put(
+                    "jobline.state.dir",
+                    Files.createTempDirectory("jobline-" + prefix).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -139,7 +139,8 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public void execute(String sql) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("statement failed: " + sql, e);

@@ -17,7 +17,6 @@ import io.jobline.domain.TimelineEvent;
 import io.jobline.domain.TimerKind;
 import io.jobline.schema.SchemaName;
 import io.jobline.schema.Schemas;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,19 +41,41 @@ import net.jqwik.api.Provide;
 class LifecyclePropertiesTest {
 
     private static final Set<String> TRANSITIONS = Set.of(
-            "null>pending", "pending>scheduled", "pending>failed", "pending>cancelled",
-            "scheduled>running", "scheduled>cancelled",
-            "running>completed", "running>failed", "running>cancelled",
-            "failed>scheduled", "failed>cancelled");
+            "null>pending",
+            "pending>scheduled",
+            "pending>failed",
+            "pending>cancelled",
+            "scheduled>running",
+            "scheduled>cancelled",
+            "running>completed",
+            "running>failed",
+            "running>cancelled",
+            "failed>scheduled",
+            "failed>cancelled");
 
-    enum Kind { CREATE, CREATE_DEPENDENT, START, HEARTBEAT, COMPLETE, FAIL, FAIL_FATAL, CANCEL, RETRY, TICK, GARBAGE, DUPLICATE }
+    enum Kind {
+        CREATE,
+        CREATE_DEPENDENT,
+        START,
+        HEARTBEAT,
+        COMPLETE,
+        FAIL,
+        FAIL_FATAL,
+        CANCEL,
+        RETRY,
+        TICK,
+        GARBAGE,
+        DUPLICATE
+    }
 
     record Step(Kind kind, int job, int variant) {}
 
     @Provide
     Arbitrary<List<Step>> scripts() {
         Arbitrary<Step> step = Combinators.combine(
-                Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 3))
+                        Arbitraries.of(Kind.class),
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(0, 3))
                 .as(Step::new);
         return step.list().ofMinSize(1).ofMaxSize(60);
     }
@@ -80,7 +101,8 @@ class LifecyclePropertiesTest {
         private int ids;
 
         Simulation(boolean sealed) {
-            LifecyclePolicy policy = LifecyclePolicy.DEFAULT.withEgress(new EgressPolicy(sealed, List.of("ok.internal:443")));
+            LifecyclePolicy policy =
+                    LifecyclePolicy.DEFAULT.withEgress(new EgressPolicy(sealed, List.of("ok.internal:443")));
             LifecycleEngine.TimerSchedule schedule = new LifecycleEngine.TimerSchedule() {
                 @Override
                 public void arm(String jobId, TimerKind kind, long due) {
@@ -103,12 +125,26 @@ class LifecyclePropertiesTest {
             String job = "job-" + step.job();
             String lease = "L" + step.variant() % 2;
             Command command = switch (step.kind()) {
-                case CREATE -> new Command.Create(header(job), "t", new JsonText("{}"), List.of(),
-                        new RetrySpec(step.variant(), 500L, 2.0, 5_000L, 0.5), 2_000L, null,
-                        step.variant() == 3 ? List.of("https://blocked.example") : null);
-                case CREATE_DEPENDENT -> new Command.Create(header(job), "t", null,
-                        List.of("job-" + ((step.job() + 1) % 6), "job-" + ((step.job() + step.variant() + 2) % 6)),
-                        RetrySpec.NONE, null, step.variant() == 0 ? now + 3_000 : null, null);
+                case CREATE ->
+                    new Command.Create(
+                            header(job),
+                            "t",
+                            new JsonText("{}"),
+                            List.of(),
+                            new RetrySpec(step.variant(), 500L, 2.0, 5_000L, 0.5),
+                            2_000L,
+                            null,
+                            step.variant() == 3 ? List.of("https://blocked.example") : null);
+                case CREATE_DEPENDENT ->
+                    new Command.Create(
+                            header(job),
+                            "t",
+                            null,
+                            List.of("job-" + ((step.job() + 1) % 6), "job-" + ((step.job() + step.variant() + 2) % 6)),
+                            RetrySpec.NONE,
+                            null,
+                            step.variant() == 0 ? now + 3_000 : null,
+                            null);
                 case START -> new Command.Start(header(job), "w", lease, null);
                 case HEARTBEAT -> new Command.Heartbeat(header(job), lease);
                 case COMPLETE -> new Command.Complete(header(job), step.variant() == 0 ? null : lease, null);
@@ -182,12 +218,17 @@ class LifecyclePropertiesTest {
 
         void checkInvariants() {
             Map<String, List<JsonNode>> byJob = new HashMap<>();
-            events.forEach(e -> byJob.computeIfAbsent(e.path("subject").asText(), j -> new ArrayList<>()).add(e));
+            events.forEach(e -> byJob.computeIfAbsent(e.path("subject").asText(), j -> new ArrayList<>())
+                    .add(e));
             byJob.forEach((job, history) -> {
                 for (int i = 0; i < history.size(); i++) {
                     JsonNode event = history.get(i);
-                    assertThat(event.path("sequence").asLong()).as("sequence of %s", job).isEqualTo(i + 1);
-                    String from = event.at("/data/transition/from").isNull() ? "null" : event.at("/data/transition/from").asText();
+                    assertThat(event.path("sequence").asLong())
+                            .as("sequence of %s", job)
+                            .isEqualTo(i + 1);
+                    String from = event.at("/data/transition/from").isNull()
+                            ? "null"
+                            : event.at("/data/transition/from").asText();
                     String to = event.at("/data/transition/to").asText();
                     assertThat(TRANSITIONS).as("transition of %s", job).contains(from + ">" + to);
                     assertThat(event.at("/data/job/status").asText()).isEqualTo(to);
@@ -195,10 +236,14 @@ class LifecyclePropertiesTest {
                         JsonNode previous = history.get(i - 1);
                         String previousTo = previous.at("/data/transition/to").asText();
                         assertThat(from).isEqualTo(previousTo);
-                        assertThat(previousTo).as("%s changed after it ended", job).isNotIn("completed", "cancelled");
-                        if (previousTo.equals("failed") && previous.at("/data/retry").isMissingNode()) {
+                        assertThat(previousTo)
+                                .as("%s changed after it ended", job)
+                                .isNotIn("completed", "cancelled");
+                        if (previousTo.equals("failed")
+                                && previous.at("/data/retry").isMissingNode()) {
                             assertThat(event.at("/data/transition/reason").asText())
-                                    .as("only a manual retry follows a terminal failure").isEqualTo("manual_retry");
+                                    .as("only a manual retry follows a terminal failure")
+                                    .isEqualTo("manual_retry");
                         }
                     }
                 }
@@ -209,6 +254,5 @@ class LifecyclePropertiesTest {
         private static String key(byte[] command) {
             return Json.tree(command).path("jobId").asText();
         }
-
     }
 }
