@@ -84,16 +84,18 @@ public final class Benchmarks {
         TopologySettings settings = TopologySettings.from(JoblineConfig.defaults());
         return measure("topology (TopologyTestDriver, RocksDB)", log.size(), passes, () -> {
             Path stateDir = Files.createTempDirectory(Path.of(System.getProperty("user.dir")), ".jobline-bench");
-            Properties props = LifecycleService.streamsProperties(JoblineConfig.of(Map.of(
-                    "jobline.application.id", "jobline-bench", "jobline.state.dir", stateDir.toString())));
+            Properties props = LifecycleService.streamsProperties(JoblineConfig.of(
+                    Map.of("jobline.application.id", "jobline-bench", "jobline.state.dir", stateDir.toString())));
             LifecycleMetrics metrics = new LifecycleMetrics();
             metrics.bindTo(new SimpleMeterRegistry());
-            try (TopologyTestDriver driver = new TopologyTestDriver(JoblineTopology.build(settings, metrics), props,
-                    Instant.ofEpochMilli(T0))) {
-                TestInputTopic<String, byte[]> input = driver.createInputTopic(settings.commandsTopic(),
-                        new StringSerializer(), new ByteArraySerializer());
-                var timeline = driver.createOutputTopic(settings.timelineTopic(),
-                        JoblineTopology.KEY_SERDE.deserializer(), JoblineTopology.VALUE_SERDE.deserializer());
+            try (TopologyTestDriver driver =
+                    new TopologyTestDriver(JoblineTopology.build(settings, metrics), props, Instant.ofEpochMilli(T0))) {
+                TestInputTopic<String, byte[]> input = driver.createInputTopic(
+                        settings.commandsTopic(), new StringSerializer(), new ByteArraySerializer());
+                var timeline = driver.createOutputTopic(
+                        settings.timelineTopic(),
+                        JoblineTopology.KEY_SERDE.deserializer(),
+                        JoblineTopology.VALUE_SERDE.deserializer());
                 List<TestRecord<String, byte[]>> batch = new ArrayList<>(1_000);
                 long events = 0;
                 for (Workload.Entry entry : log) {
@@ -137,7 +139,8 @@ public final class Benchmarks {
             long size = 0;
             for (io.jobline.domain.Job job : jobs) {
                 byte[] bytes = JobJson.write(job);
-                size += bytes.length + Json.MAPPER.readTree(bytes).path("sequence").asLong();
+                size += bytes.length
+                        + Json.MAPPER.readTree(bytes).path("sequence").asLong();
             }
             return size;
         });
@@ -176,8 +179,9 @@ public final class Benchmarks {
             }
             rates.sort(Double::compare);
             Result result = new Result(name, commands, rates.get(rates.size() - 1), rates.get(rates.size() / 2));
-            out.printf("%-42s %,10d commands  best %,12.0f/s  median %,12.0f/s%n", name, commands,
-                    result.bestPerSecond(), result.medianPerSecond());
+            out.printf(
+                    "%-42s %,10d commands  best %,12.0f/s  median %,12.0f/s%n",
+                    name, commands, result.bestPerSecond(), result.medianPerSecond());
             return result;
         } catch (Exception e) {
             throw new IllegalStateException("benchmark " + name + " failed", e);

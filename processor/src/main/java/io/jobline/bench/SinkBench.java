@@ -61,6 +61,7 @@ public final class SinkBench {
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
     /** The processor publishes its transaction every 100 ms (jobline.commit.interval.ms); so does the load. */
     private static final Duration TRANSACTION_EVERY = Duration.ofMillis(100);
+
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(5);
     private static final long T0 = 1_764_000_000_000L;
 
@@ -77,16 +78,20 @@ public final class SinkBench {
     public void run(int events) throws Exception {
         String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         int partitions = config.get(JoblineConfig.TOPIC_PARTITIONS);
-        out.printf("sink: %,d timeline events in %d partitions; PostgreSQL %s, schema %s%n", events, partitions,
-                config.get(JoblineConfig.DB_URL), schema);
+        out.printf(
+                "sink: %,d timeline events in %d partitions; PostgreSQL %s, schema %s%n",
+                events, partitions, config.get(JoblineConfig.DB_URL), schema);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JoblineConfig bench = config.with(Map.of(
                     JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
                     JoblineConfig.DB_SCHEMA.name(), schema,
                     JoblineConfig.TIMELINE_TOPIC.name(), TIMELINE,
                     JoblineConfig.REJECTIONS_TOPIC.name(), REJECTIONS));
-            JoblineConfig steady = bench.with(Map.of(JoblineConfig.TIMELINE_TOPIC.name(), STEADY_TIMELINE,
-                    JoblineConfig.SINK_GROUP_ID.name(), "bench-sink-steady"));
+            JoblineConfig steady = bench.with(Map.of(
+                    JoblineConfig.TIMELINE_TOPIC.name(),
+                    STEADY_TIMELINE,
+                    JoblineConfig.SINK_GROUP_ID.name(),
+                    "bench-sink-steady"));
             // As deployed (no time-based retention): with the broker's default of 7 days, a topic of
             // old event times would lose its first segments under the sink.
             TopicAdmin.ensureTopics(bench);
@@ -116,11 +121,12 @@ public final class SinkBench {
             emptyTables(dataSource);
             double copyBefore = rawCopy(dataSource, rows, events);
             emptyTables(dataSource);
-            double sinkRate = sink(bench.with(Map.of(JoblineConfig.SINK_GROUP_ID.name(), "bench-sink")), dataSource,
-                    events);
+            double sinkRate =
+                    sink(bench.with(Map.of(JoblineConfig.SINK_GROUP_ID.name(), "bench-sink")), dataSource, events);
             emptyTables(dataSource);
             double copyAfter = rawCopy(dataSource, rows, events);
-            out.printf("  ratio sink / raw COPY: %.2f (target >= 0.7; against the mean of the two COPYs)%n",
+            out.printf(
+                    "  ratio sink / raw COPY: %.2f (target >= 0.7; against the mean of the two COPYs)%n",
                     2 * sinkRate / (copyBefore + copyAfter));
         } finally {
             Files.deleteIfExists(rows);
@@ -177,15 +183,17 @@ public final class SinkBench {
 
     /** (b) One COPY of every row, from a file the page cache holds: the ceiling for history. */
     private double rawCopy(DataSource dataSource, Path rows, int events) throws SQLException, IOException {
-        try (Connection connection = dataSource.getConnection(); InputStream in = Files.newInputStream(rows)) {
+        try (Connection connection = dataSource.getConnection();
+                InputStream in = Files.newInputStream(rows)) {
             long start = System.nanoTime();
             long copied = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(HISTORY_COPY, in, 1 << 16);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (copied != events) {
                 throw new IllegalStateException("COPY wrote " + copied + " rows, not " + events);
             }
-            out.printf("  (b) raw COPY into job_history      %,10d rows in %6.1f s  %,9.0f rows/s  %s%n", copied,
-                    seconds, copied / seconds, load());
+            out.printf(
+                    "  (b) raw COPY into job_history      %,10d rows in %6.1f s  %,9.0f rows/s  %s%n",
+                    copied, seconds, copied / seconds, load());
             return copied / seconds;
         }
     }
@@ -195,7 +203,8 @@ public final class SinkBench {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SinkMetrics metrics = new SinkMetrics();
         metrics.bindTo(registry);
-        Counter history = registry.get(SinkMetrics.ROWS).tag("table", "job_history").counter();
+        Counter history =
+                registry.get(SinkMetrics.ROWS).tag("table", "job_history").counter();
         try (PostgresSink sink = new PostgresSink(bench, dataSource, metrics)) {
             sink.start();
             awaitSink(sink, "the first batch", () -> history.count() > 0);
@@ -204,7 +213,8 @@ public final class SinkBench {
             awaitSink(sink, "every event", () -> history.count() >= events);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = (events - before) / seconds;
-            out.printf("  (a) sink, topic -> PostgreSQL      %,10d rows in %6.1f s  %,9.0f rows/s  %s%n",
+            out.printf(
+                    "  (a) sink, topic -> PostgreSQL      %,10d rows in %6.1f s  %,9.0f rows/s  %s%n",
                     (long) (events - before), seconds, rate, load());
             out.printf("      %s%n", batches(registry));
             return rate;
@@ -219,9 +229,15 @@ public final class SinkBench {
         metrics.bindTo(registry);
         try (PostgresSink sink = new PostgresSink(bench, dataSource, metrics)) {
             sink.start();
-            awaitSink(sink, "its partitions", () -> sink.isReady() && !sink.assignment().isEmpty());
-            SteadyLoad load = new SteadyLoad(transactionalProducer(bench, "bench-steady"), STEADY_TIMELINE,
-                    STEADY_RATE, TRANSACTION_EVERY,
+            awaitSink(
+                    sink,
+                    "its partitions",
+                    () -> sink.isReady() && !sink.assignment().isEmpty());
+            SteadyLoad load = new SteadyLoad(
+                    transactionalProducer(bench, "bench-steady"),
+                    STEADY_TIMELINE,
+                    STEADY_RATE,
+                    TRANSACTION_EVERY,
                     Workload.generate(STEADY_RATE * (int) STEADY_FOR.toSeconds(), T0));
             Thread producer = new Thread(load, "bench-load");
             producer.start();
@@ -237,13 +253,19 @@ public final class SinkBench {
             }
             load.stop();
             producer.join();
-            out.printf("  (c) steady load %,d events/s for %d s: sent %,d (%,.0f/s)  %s%n", STEADY_RATE,
-                    STEADY_FOR.toSeconds(), load.sent(), load.sent() / load.seconds(), load());
-            out.printf("      lag in records  p50 %,7d  p99 %,7d  max %,7d%n", percentile(records, 0.5),
-                    percentile(records, 0.99), percentile(records, 1.0));
-            out.printf("      lag in ms       p50 %,7d  p99 %,7d  max %,7d  (age of the oldest event not in "
-                    + "PostgreSQL, every %d ms)%n", percentile(millis, 0.5), percentile(millis, 0.99),
-                    percentile(millis, 1.0), SAMPLE_EVERY.toMillis());
+            out.printf(
+                    "  (c) steady load %,d events/s for %d s: sent %,d (%,.0f/s)  %s%n",
+                    STEADY_RATE, STEADY_FOR.toSeconds(), load.sent(), load.sent() / load.seconds(), load());
+            out.printf(
+                    "      lag in records  p50 %,7d  p99 %,7d  max %,7d%n",
+                    percentile(records, 0.5), percentile(records, 0.99), percentile(records, 1.0));
+            out.printf(
+                    "      lag in ms       p50 %,7d  p99 %,7d  max %,7d  (age of the oldest event not in "
+                            + "PostgreSQL, every %d ms)%n",
+                    percentile(millis, 0.5),
+                    percentile(millis, 0.99),
+                    percentile(millis, 1.0),
+                    SAMPLE_EVERY.toMillis());
             out.printf("      %s%n", batches(registry));
         }
     }
@@ -271,8 +293,8 @@ public final class SinkBench {
         // As the processor writes the timeline (LifecycleService).
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer());
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         producer.initTransactions();
         return producer;
     }
@@ -288,7 +310,8 @@ public final class SinkBench {
     }
 
     private static void execute(DataSource dataSource, String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
@@ -305,18 +328,30 @@ public final class SinkBench {
     }
 
     private static String batches(SimpleMeterRegistry registry) {
-        double events = registry.get(SinkMetrics.ROWS).tag("table", "job_history").counter().count();
-        double jobs = registry.get(SinkMetrics.ROWS).tag("table", "jobs").counter().count();
+        double events = registry.get(SinkMetrics.ROWS)
+                .tag("table", "job_history")
+                .counter()
+                .count();
+        double jobs =
+                registry.get(SinkMetrics.ROWS).tag("table", "jobs").counter().count();
         var sizes = registry.get(SinkMetrics.BATCH_SIZE).summary();
-        return String.format("%,d transactions of %,.0f records on average; %.2f jobs upserts per event; "
-                        + "batch latency %s", sizes.count(), sizes.mean(), jobs / events,
-                percentiles(registry.get(SinkMetrics.BATCH_LATENCY).timer().takeSnapshot().percentileValues()));
+        return String.format(
+                "%,d transactions of %,.0f records on average; %.2f jobs upserts per event; " + "batch latency %s",
+                sizes.count(),
+                sizes.mean(),
+                jobs / events,
+                percentiles(registry.get(SinkMetrics.BATCH_LATENCY)
+                        .timer()
+                        .takeSnapshot()
+                        .percentileValues()));
     }
 
     /** Other processes share the cores; the figures mean little if the machine was busy. */
     private static String load() {
-        return String.format("(load average %.1f)",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return String.format(
+                "(load average %.1f)",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
     }
 
     private static String percentiles(ValueAtPercentile[] values) {

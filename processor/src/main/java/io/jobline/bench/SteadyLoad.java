@@ -23,7 +23,11 @@ final class SteadyLoad implements Runnable {
     private volatile long startNanos;
     private volatile long endNanos;
 
-    SteadyLoad(KafkaProducer<String, byte[]> producer, String topic, int perSecond, Duration transactionEvery,
+    SteadyLoad(
+            KafkaProducer<String, byte[]> producer,
+            String topic,
+            int perSecond,
+            Duration transactionEvery,
             List<Workload.Entry> log) {
         this.producer = producer;
         this.topic = topic;

@@ -24,8 +24,8 @@ public final class TimelineRenderer {
 
     /** Hands each event of {@code log}'s timeline to {@code out}, in order, without keeping them. */
     public static void render(List<Workload.Entry> log, Consumer<Event> out) {
-        CommandHandler handler = new CommandHandler(
-                new MemoryStores().engine(new Lifecycle(LifecyclePolicy.DEFAULT)), 262_144);
+        CommandHandler handler =
+                new CommandHandler(new MemoryStores().engine(new Lifecycle(LifecyclePolicy.DEFAULT)), 262_144);
         CommandHandler.Output output = new CommandHandler.Output() {
             @Override
             public void event(TimelineEvent event, byte[] value) {

@@ -21,8 +21,8 @@ public final class Workload {
     public record Entry(String key, Command command, byte[] value, long timestamp) {}
 
     private static final RetrySpec RETRY = new RetrySpec(3, 1_000L, 2.0, 300_000L, 0.0);
-    private static final JsonText PAYLOAD = new JsonText(
-            "{\"report\":\"daily-sales\",\"region\":\"eu-west\",\"rows\":125000,\"format\":\"parquet\"}");
+    private static final JsonText PAYLOAD =
+            new JsonText("{\"report\":\"daily-sales\",\"region\":\"eu-west\",\"rows\":125000,\"format\":\"parquet\"}");
     private static final int WAVE = 1_000;
 
     private Workload() {}
@@ -38,8 +38,11 @@ public final class Workload {
                 wave.add(String.format("job-%08d", job++));
             }
             for (String id : wave) {
-                add(log, new Command.Create(header(id, "create"), "report", PAYLOAD, List.of(), RETRY, 60_000L, null,
-                        null), t);
+                add(
+                        log,
+                        new Command.Create(
+                                header(id, "create"), "report", PAYLOAD, List.of(), RETRY, 60_000L, null, null),
+                        t);
             }
             t += 10;
             for (String id : wave) {
@@ -49,8 +52,13 @@ public final class Workload {
             for (int i = 0; i < wave.size(); i++) {
                 String id = wave.get(i);
                 if (i % 10 == 0) {
-                    add(log, new Command.Fail(header(id, "fail-1"), id + "-L1",
-                            new JobError("timeout", "upstream timed out", true)), t);
+                    add(
+                            log,
+                            new Command.Fail(
+                                    header(id, "fail-1"),
+                                    id + "-L1",
+                                    new JobError("timeout", "upstream timed out", true)),
+                            t);
                 } else {
                     add(log, new Command.Heartbeat(header(id, "hb-1"), id + "-L1"), t);
                 }
@@ -68,8 +76,13 @@ public final class Workload {
             t += 10;
             for (int i = 0; i < wave.size(); i++) {
                 String id = wave.get(i);
-                add(log, new Command.Complete(header(id, "complete"), id + (i % 10 == 0 ? "-L2" : "-L1"),
-                        new JsonText("{\"ok\":true}")), t);
+                add(
+                        log,
+                        new Command.Complete(
+                                header(id, "complete"),
+                                id + (i % 10 == 0 ? "-L2" : "-L1"),
+                                new JsonText("{\"ok\":true}")),
+                        t);
             }
             t += 10;
         }

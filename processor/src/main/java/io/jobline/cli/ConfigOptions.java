@@ -12,12 +12,17 @@ final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of jobline.* and kafka.* keys.")
     Path file;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers"
-            + " (jobline.bootstrap.servers; env JOBLINE_BOOTSTRAP_SERVERS).")
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers" + " (jobline.bootstrap.servers; env JOBLINE_BOOTSTRAP_SERVERS).")
     String bootstrap;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any configuration key, e.g."
-            + " --set jobline.topic.partitions=24 or --set kafka.security.protocol=SSL. Repeatable.")
+    @Option(
+            names = {"-s", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Any configuration key, e.g."
+                    + " --set jobline.topic.partitions=24 or --set kafka.security.protocol=SSL. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** File, then environment, then these flags, then {@code overrides}. */

@@ -9,7 +9,19 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = JoblineCli.Version.class,
         description = "A Kafka-native job lifecycle processor.",
-        subcommands = {BenchCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            DevCommand.class,
+            RunCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
+            MigrateCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
+            ReplayCommand.class,
+            VerifyCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Run 'jobline COMMAND --help' for a command's options and examples."})
 public final class JoblineCli implements Runnable {
 
@@ -22,7 +34,16 @@ public final class JoblineCli implements Runnable {
 
     /** The command line with every subcommand wired; tests run it in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new JoblineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new JoblineCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    // Configuration and start-up errors are for people: one line, no stack trace.
+                    if (e instanceof io.jobline.config.ConfigException || e instanceof IllegalStateException) {
+                        commandLine.getErr().println("jobline " + commandLine.getCommandName() + ": " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
     }
 
     @Override

@@ -25,9 +25,12 @@ import picocli.CommandLine.Option;
             "migrate with a more privileged user than the sink's. The password comes from",
             "jobline.db.password (JOBLINE_DB_PASSWORD or --config), never from a flag."
         },
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  jobline migrate --db-url jdbc:postgresql://db:5432/jobline --db-user owner",
-            "  jobline migrate --config jobline.properties --db-schema jobline"})
+            "  jobline migrate --config jobline.properties --db-schema jobline"
+        })
 final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
@@ -57,11 +60,14 @@ final class MigrateCommand implements Callable<Integer> {
         try (HikariDataSource dataSource = DataSources.create(config, "jobline-migrate")) {
             Migrations.Report report = Migrations.apply(dataSource, schema);
             report.applied().forEach(migration -> out.printf("schema %s: applied %s%n", schema, migration));
-            out.printf("schema %s at version %s%s%n", schema, report.versionAfter(),
-                    report.applied().isEmpty() ? ": nothing to apply" : "");
+            out.printf(
+                    "schema %s at version %s%s%n",
+                    schema, report.versionAfter(), report.applied().isEmpty() ? ": nothing to apply" : "");
         } catch (FlywayException e) {
-            throw new IllegalStateException("cannot migrate schema " + schema + " at " + config.get(JoblineConfig.DB_URL)
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot migrate schema " + schema + " at " + config.get(JoblineConfig.DB_URL) + ": "
+                            + e.getMessage(),
+                    e);
         }
         return 0;
     }

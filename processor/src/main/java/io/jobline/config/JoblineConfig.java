@@ -28,87 +28,211 @@ public final class JoblineConfig {
     public static final String KAFKA_PREFIX = "kafka.";
     private static final String ENV_PREFIX = "JOBLINE_";
 
-    public static final ConfigKey<String> BOOTSTRAP_SERVERS = new ConfigKey<>("jobline.bootstrap.servers",
-            "localhost:9092", "Kafka bootstrap servers.", ConfigKey.nonEmpty());
-    public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>("jobline.application.id",
-            "jobline", "Kafka Streams application id of the processor (also its consumer group).", ConfigKey.nonEmpty());
-    public static final ConfigKey<String> COMMANDS_TOPIC = new ConfigKey<>("jobline.topic.commands",
-            "jobline.commands", "Topic of job commands, keyed by jobId.", ConfigKey.nonEmpty());
-    public static final ConfigKey<String> TIMELINE_TOPIC = new ConfigKey<>("jobline.topic.timeline",
-            "jobline.timeline", "Topic of timeline events (CloudEvents), keyed by jobId.", ConfigKey.nonEmpty());
-    public static final ConfigKey<String> REJECTIONS_TOPIC = new ConfigKey<>("jobline.topic.rejections",
-            "jobline.rejections", "Topic of rejected commands, keyed by jobId.", ConfigKey.nonEmpty());
-    public static final ConfigKey<Integer> TOPIC_PARTITIONS = new ConfigKey<>("jobline.topic.partitions",
-            12, "Partitions of the three topics when jobline creates them.", ConfigKey.intAtLeast(1));
-    public static final ConfigKey<Integer> TOPIC_REPLICATION = new ConfigKey<>("jobline.topic.replication",
-            1, "Replication factor of the topics when jobline creates them.", ConfigKey.intAtLeast(1));
-    public static final ConfigKey<String> PROCESSING_GUARANTEE = new ConfigKey<>("jobline.processing.guarantee",
-            "exactly_once_v2", "Kafka Streams processing guarantee.",
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = new ConfigKey<>(
+            "jobline.bootstrap.servers", "localhost:9092", "Kafka bootstrap servers.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> APPLICATION_ID = new ConfigKey<>(
+            "jobline.application.id",
+            "jobline",
+            "Kafka Streams application id of the processor (also its consumer group).",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<String> COMMANDS_TOPIC = new ConfigKey<>(
+            "jobline.topic.commands",
+            "jobline.commands",
+            "Topic of job commands, keyed by jobId.",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<String> TIMELINE_TOPIC = new ConfigKey<>(
+            "jobline.topic.timeline",
+            "jobline.timeline",
+            "Topic of timeline events (CloudEvents), keyed by jobId.",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<String> REJECTIONS_TOPIC = new ConfigKey<>(
+            "jobline.topic.rejections",
+            "jobline.rejections",
+            "Topic of rejected commands, keyed by jobId.",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<Integer> TOPIC_PARTITIONS = new ConfigKey<>(
+            "jobline.topic.partitions",
+            12,
+            "Partitions of the three topics when jobline creates them.",
+            ConfigKey.intAtLeast(1));
+    public static final ConfigKey<Integer> TOPIC_REPLICATION = new ConfigKey<>(
+            "jobline.topic.replication",
+            1,
+            "Replication factor of the topics when jobline creates them.",
+            ConfigKey.intAtLeast(1));
+    public static final ConfigKey<String> PROCESSING_GUARANTEE = new ConfigKey<>(
+            "jobline.processing.guarantee",
+            "exactly_once_v2",
+            "Kafka Streams processing guarantee.",
             ConfigKey.oneOf("exactly_once_v2", "at_least_once"));
-    public static final ConfigKey<Integer> STREAM_THREADS = new ConfigKey<>("jobline.stream.threads",
-            1, "Stream threads of the processor (one is as fast as two on a 2-core machine).", ConfigKey.intAtLeast(1));
-    public static final ConfigKey<String> STATE_DIR = new ConfigKey<>("jobline.state.dir",
-            System.getProperty("java.io.tmpdir") + "/jobline-state", "Directory of the local state stores.",
+    public static final ConfigKey<Integer> STREAM_THREADS = new ConfigKey<>(
+            "jobline.stream.threads",
+            1,
+            "Stream threads of the processor (one is as fast as two on a 2-core machine).",
+            ConfigKey.intAtLeast(1));
+    public static final ConfigKey<String> STATE_DIR = new ConfigKey<>(
+            "jobline.state.dir",
+            ".jobline/state",
+            "Directory of the processor's local state stores (RocksDB); keep it on a persistent disk.",
             ConfigKey.nonEmpty());
-    public static final ConfigKey<Long> COMMIT_INTERVAL_MS = new ConfigKey<>("jobline.commit.interval.ms",
-            100L, "How often the processor commits (and so publishes) its transaction.", ConfigKey.longAtLeast(1));
-    public static final ConfigKey<Boolean> SEALED = new ConfigKey<>("jobline.sealed",
-            false, "Air-gap sealed mode: jobs whose declared egress is not allowlisted are failed, not scheduled.",
-            ConfigKey.bool());
-    public static final ConfigKey<String> EGRESS_ALLOW = new ConfigKey<>("jobline.egress.allow",
-            "", "Comma-separated egress allowlist for sealed mode (host:port, https://host, *.domain:port).",
-            raw -> raw);
-    public static final ConfigKey<Integer> MAX_COMMAND_BYTES = new ConfigKey<>("jobline.command.max.bytes",
-            262_144, "Largest command accepted; larger ones are rejected as too_large.", ConfigKey.intAtLeast(256));
-    public static final ConfigKey<Integer> MAX_DEPENDENCIES = new ConfigKey<>("jobline.dependencies.max",
-            LifecyclePolicy.DEFAULT_MAX_DEPENDENCIES, "Most dependencies one job may declare.", ConfigKey.intAtLeast(0));
-    public static final ConfigKey<Long> DEFAULT_LEASE_MS = new ConfigKey<>("jobline.lease.default.ms",
-            LifecyclePolicy.DEFAULT_LEASE_MS, "Lease of a started job when neither the start nor the job sets one.",
+    public static final ConfigKey<Long> COMMIT_INTERVAL_MS = new ConfigKey<>(
+            "jobline.commit.interval.ms",
+            100L,
+            "How often the processor commits (and so publishes) its transaction.",
             ConfigKey.longAtLeast(1));
-    public static final ConfigKey<Integer> RETRY_MAX_RETRIES = new ConfigKey<>("jobline.retry.max.retries",
-            RetryPolicy.DEFAULT.maxRetries(), "Default retries after a retryable failure.", ConfigKey.intAtLeast(0));
-    public static final ConfigKey<Long> RETRY_INITIAL_DELAY_MS = new ConfigKey<>("jobline.retry.initial.delay.ms",
-            RetryPolicy.DEFAULT.initialDelayMs(), "Default delay before the first retry.", ConfigKey.longAtLeast(0));
-    public static final ConfigKey<Double> RETRY_MULTIPLIER = new ConfigKey<>("jobline.retry.multiplier",
-            RetryPolicy.DEFAULT.multiplier(), "Default backoff multiplier.", ConfigKey.doubleWithin(1.0, 1000.0));
-    public static final ConfigKey<Long> RETRY_MAX_DELAY_MS = new ConfigKey<>("jobline.retry.max.delay.ms",
-            RetryPolicy.DEFAULT.maxDelayMs(), "Default cap of a retry delay.", ConfigKey.longAtLeast(0));
-    public static final ConfigKey<Double> RETRY_JITTER = new ConfigKey<>("jobline.retry.jitter",
-            RetryPolicy.DEFAULT.jitter(), "Default jitter, as a fraction of the delay.", ConfigKey.doubleWithin(0.0, 1.0));
-    public static final ConfigKey<Long> TIMER_INTERVAL_MS = new ConfigKey<>("jobline.timer.interval.ms",
-            250L, "How often the processor looks for due timers (wall clock).", ConfigKey.longAtLeast(1));
-    public static final ConfigKey<Integer> TIMER_BATCH = new ConfigKey<>("jobline.timer.batch",
-            10_000, "Most timers fired in one look, to keep a transaction bounded.", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<Boolean> SEALED = new ConfigKey<>(
+            "jobline.sealed",
+            false,
+            "Air-gap sealed mode: jobs whose declared egress is not allowlisted are failed, not scheduled.",
+            ConfigKey.bool());
+    public static final ConfigKey<String> EGRESS_ALLOW = new ConfigKey<>(
+            "jobline.egress.allow",
+            "",
+            "Comma-separated egress allowlist for sealed mode (host:port, https://host, *.domain:port).",
+            raw -> raw);
+    public static final ConfigKey<Integer> MAX_COMMAND_BYTES = new ConfigKey<>(
+            "jobline.command.max.bytes",
+            262_144,
+            "Largest command accepted; larger ones are rejected as too_large.",
+            ConfigKey.intAtLeast(256));
+    public static final ConfigKey<Integer> MAX_DEPENDENCIES = new ConfigKey<>(
+            "jobline.dependencies.max",
+            LifecyclePolicy.DEFAULT_MAX_DEPENDENCIES,
+            "Most dependencies one job may declare.",
+            ConfigKey.intAtLeast(0));
+    public static final ConfigKey<Long> DEFAULT_LEASE_MS = new ConfigKey<>(
+            "jobline.lease.default.ms",
+            LifecyclePolicy.DEFAULT_LEASE_MS,
+            "Lease of a started job when neither the start nor the job sets one.",
+            ConfigKey.longAtLeast(1));
+    public static final ConfigKey<Integer> RETRY_MAX_RETRIES = new ConfigKey<>(
+            "jobline.retry.max.retries",
+            RetryPolicy.DEFAULT.maxRetries(),
+            "Default retries after a retryable failure.",
+            ConfigKey.intAtLeast(0));
+    public static final ConfigKey<Long> RETRY_INITIAL_DELAY_MS = new ConfigKey<>(
+            "jobline.retry.initial.delay.ms",
+            RetryPolicy.DEFAULT.initialDelayMs(),
+            "Default delay before the first retry.",
+            ConfigKey.longAtLeast(0));
+    public static final ConfigKey<Double> RETRY_MULTIPLIER = new ConfigKey<>(
+            "jobline.retry.multiplier",
+            RetryPolicy.DEFAULT.multiplier(),
+            "Default backoff multiplier.",
+            ConfigKey.doubleWithin(1.0, 1000.0));
+    public static final ConfigKey<Long> RETRY_MAX_DELAY_MS = new ConfigKey<>(
+            "jobline.retry.max.delay.ms",
+            RetryPolicy.DEFAULT.maxDelayMs(),
+            "Default cap of a retry delay.",
+            ConfigKey.longAtLeast(0));
+    public static final ConfigKey<Double> RETRY_JITTER = new ConfigKey<>(
+            "jobline.retry.jitter",
+            RetryPolicy.DEFAULT.jitter(),
+            "Default jitter, as a fraction of the delay.",
+            ConfigKey.doubleWithin(0.0, 1.0));
+    public static final ConfigKey<Long> TIMER_INTERVAL_MS = new ConfigKey<>(
+            "jobline.timer.interval.ms",
+            250L,
+            "How often the processor looks for due timers (wall clock).",
+            ConfigKey.longAtLeast(1));
+    public static final ConfigKey<Integer> TIMER_BATCH = new ConfigKey<>(
+            "jobline.timer.batch",
+            10_000,
+            "Most timers fired in one look, to keep a transaction bounded.",
+            ConfigKey.intAtLeast(1));
 
-    public static final ConfigKey<String> DB_URL = new ConfigKey<>("jobline.db.url",
-            "jdbc:postgresql://localhost:5432/postgres", "JDBC URL of the PostgreSQL projection.", ConfigKey.nonEmpty());
-    public static final ConfigKey<String> DB_USER = new ConfigKey<>("jobline.db.user",
-            "postgres", "PostgreSQL user.", ConfigKey.nonEmpty());
-    public static final ConfigKey<String> DB_PASSWORD = new ConfigKey<>("jobline.db.password",
-            "", "PostgreSQL password (empty for trust or peer authentication).", raw -> raw);
-    public static final ConfigKey<String> DB_SCHEMA = new ConfigKey<>("jobline.db.schema",
-            "public", "PostgreSQL schema that holds jobline's tables.", ConfigKey.nonEmpty());
-    public static final ConfigKey<Integer> DB_POOL_SIZE = new ConfigKey<>("jobline.db.pool.size",
-            4, "Connections in the pool (HikariCP).", ConfigKey.intAtLeast(1));
-    public static final ConfigKey<String> SINK_GROUP_ID = new ConfigKey<>("jobline.sink.group.id",
-            "jobline-sink", "Consumer group of the PostgreSQL sink (offsets live in PostgreSQL, not Kafka).",
+    public static final ConfigKey<String> DB_URL = new ConfigKey<>(
+            "jobline.db.url",
+            "jdbc:postgresql://localhost:5432/postgres",
+            "JDBC URL of the PostgreSQL projection.",
             ConfigKey.nonEmpty());
-    public static final ConfigKey<Integer> SINK_MAX_POLL_RECORDS = new ConfigKey<>("jobline.sink.max.poll.records",
-            5_000, "Most records the sink writes in one transaction.", ConfigKey.intAtLeast(1));
-    public static final ConfigKey<Integer> SINK_THREADS = new ConfigKey<>("jobline.sink.threads",
-            2, "Consumers the PostgreSQL sink runs in this process, each with its own thread, connection and share of "
+    public static final ConfigKey<String> DB_USER =
+            new ConfigKey<>("jobline.db.user", "postgres", "PostgreSQL user.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> DB_PASSWORD = new ConfigKey<>(
+            "jobline.db.password", "", "PostgreSQL password (empty for trust or peer authentication).", raw -> raw);
+    public static final ConfigKey<String> DB_SCHEMA = new ConfigKey<>(
+            "jobline.db.schema", "public", "PostgreSQL schema that holds jobline's tables.", ConfigKey.nonEmpty());
+    public static final ConfigKey<Integer> DB_POOL_SIZE =
+            new ConfigKey<>("jobline.db.pool.size", 4, "Connections in the pool (HikariCP).", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<String> SINK_GROUP_ID = new ConfigKey<>(
+            "jobline.sink.group.id",
+            "jobline-sink",
+            "Consumer group of the PostgreSQL sink (offsets live in PostgreSQL, not Kafka).",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<Integer> SINK_MAX_POLL_RECORDS = new ConfigKey<>(
+            "jobline.sink.max.poll.records",
+            5_000,
+            "Most records the sink writes in one transaction.",
+            ConfigKey.intAtLeast(1));
+    public static final ConfigKey<Integer> SINK_THREADS = new ConfigKey<>(
+            "jobline.sink.threads",
+            2,
+            "Consumers the PostgreSQL sink runs in this process, each with its own thread, connection and share of "
                     + "the partitions; PostgreSQL runs one backend per connection, so two use a second core.",
             ConfigKey.intAtLeast(1));
-    public static final ConfigKey<Long> SINK_RETRY_BACKOFF_MAX_MS = new ConfigKey<>("jobline.sink.retry.backoff.max.ms",
-            30_000L, "Longest wait between the sink's attempts while PostgreSQL is unavailable.",
+    public static final ConfigKey<Long> SINK_RETRY_BACKOFF_MAX_MS = new ConfigKey<>(
+            "jobline.sink.retry.backoff.max.ms",
+            30_000L,
+            "Longest wait between the sink's attempts while PostgreSQL is unavailable.",
             ConfigKey.longAtLeast(1));
 
-    public static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, COMMANDS_TOPIC,
-            TIMELINE_TOPIC, REJECTIONS_TOPIC, TOPIC_PARTITIONS, TOPIC_REPLICATION, PROCESSING_GUARANTEE,
-            STREAM_THREADS, STATE_DIR, COMMIT_INTERVAL_MS, SEALED, EGRESS_ALLOW, MAX_COMMAND_BYTES, MAX_DEPENDENCIES,
-            DEFAULT_LEASE_MS, RETRY_MAX_RETRIES, RETRY_INITIAL_DELAY_MS, RETRY_MULTIPLIER, RETRY_MAX_DELAY_MS,
-            RETRY_JITTER, TIMER_INTERVAL_MS, TIMER_BATCH, DB_URL, DB_USER, DB_PASSWORD, DB_SCHEMA, DB_POOL_SIZE,
-            SINK_GROUP_ID, SINK_MAX_POLL_RECORDS, SINK_THREADS, SINK_RETRY_BACKOFF_MAX_MS);
+    public static final ConfigKey<Integer> API_PORT =
+            new ConfigKey<>("jobline.api.port", 8080, "Port of the HTTP API.", ConfigKey.intAtLeast(0));
+    public static final ConfigKey<String> API_BIND =
+            new ConfigKey<>("jobline.api.bind", "0.0.0.0", "Address the HTTP API listens on.", ConfigKey.nonEmpty());
+    public static final ConfigKey<String> API_ADVERTISED_HOST = new ConfigKey<>(
+            "jobline.api.advertised.host",
+            "localhost",
+            "Host other instances reach this one's API at (GET /v1/jobs/{id} is forwarded to the"
+                    + " instance that owns the job).",
+            ConfigKey.nonEmpty());
+    public static final ConfigKey<String> API_TOKENS = new ConfigKey<>(
+            "jobline.api.tokens",
+            "",
+            "Bearer tokens, each bound to a tenant: tenant:token,tenant:token. Empty: no authentication"
+                    + " (dev only; run refuses it without --insecure).",
+            raw -> raw);
+    public static final ConfigKey<Long> API_WAIT_MAX_MS = new ConfigKey<>(
+            "jobline.api.wait.max.ms", 30_000L, "Longest ?wait= a client may ask for.", ConfigKey.longAtLeast(0));
+
+    public static final List<ConfigKey<?>> KEYS = List.of(
+            BOOTSTRAP_SERVERS,
+            APPLICATION_ID,
+            COMMANDS_TOPIC,
+            TIMELINE_TOPIC,
+            REJECTIONS_TOPIC,
+            TOPIC_PARTITIONS,
+            TOPIC_REPLICATION,
+            PROCESSING_GUARANTEE,
+            STREAM_THREADS,
+            STATE_DIR,
+            COMMIT_INTERVAL_MS,
+            SEALED,
+            EGRESS_ALLOW,
+            MAX_COMMAND_BYTES,
+            MAX_DEPENDENCIES,
+            DEFAULT_LEASE_MS,
+            RETRY_MAX_RETRIES,
+            RETRY_INITIAL_DELAY_MS,
+            RETRY_MULTIPLIER,
+            RETRY_MAX_DELAY_MS,
+            RETRY_JITTER,
+            TIMER_INTERVAL_MS,
+            TIMER_BATCH,
+            DB_URL,
+            DB_USER,
+            DB_PASSWORD,
+            DB_SCHEMA,
+            DB_POOL_SIZE,
+            SINK_GROUP_ID,
+            SINK_MAX_POLL_RECORDS,
+            SINK_THREADS,
+            SINK_RETRY_BACKOFF_MAX_MS,
+            API_PORT,
+            API_BIND,
+            API_ADVERTISED_HOST,
+            API_TOKENS,
+            API_WAIT_MAX_MS);
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;
@@ -139,8 +263,12 @@ public final class JoblineConfig {
         }
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX + "KAFKA_")) {
-                raw.put(KAFKA_PREFIX + name.substring((ENV_PREFIX + "KAFKA_").length()).toLowerCase(Locale.ROOT)
-                        .replace('_', '.'), value);
+                raw.put(
+                        KAFKA_PREFIX
+                                + name.substring((ENV_PREFIX + "KAFKA_").length())
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('_', '.'),
+                        value);
             } else if (name.startsWith(ENV_PREFIX)) {
                 String key = keyForEnv(name);
                 if (key != null) {
@@ -214,8 +342,12 @@ public final class JoblineConfig {
 
     public RetryPolicy defaultRetry() {
         try {
-            return new RetryPolicy(get(RETRY_MAX_RETRIES), get(RETRY_INITIAL_DELAY_MS), get(RETRY_MULTIPLIER),
-                    get(RETRY_MAX_DELAY_MS), get(RETRY_JITTER));
+            return new RetryPolicy(
+                    get(RETRY_MAX_RETRIES),
+                    get(RETRY_INITIAL_DELAY_MS),
+                    get(RETRY_MULTIPLIER),
+                    get(RETRY_MAX_DELAY_MS),
+                    get(RETRY_JITTER));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("jobline.retry.*", e.getMessage());
         }

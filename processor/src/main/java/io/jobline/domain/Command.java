@@ -30,7 +30,8 @@ public sealed interface Command {
             RetrySpec retry,
             Long leaseMs,
             Long notBefore,
-            List<String> egress) implements Command {
+            List<String> egress)
+            implements Command {
         public Create {
             Objects.requireNonNull(jobType, "jobType");
             dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);

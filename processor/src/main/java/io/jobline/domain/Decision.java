@@ -21,8 +21,15 @@ public record Decision(
         JobStatus notifyDependents) {
 
     static Decision rejected(Job job, RejectionReason reason, String message) {
-        return new Decision(Outcome.REJECTED, job, job, List.of(), new Rejection(reason, message,
-                job == null ? null : job.status()), List.of(), null, null);
+        return new Decision(
+                Outcome.REJECTED,
+                job,
+                job,
+                List.of(),
+                new Rejection(reason, message, job == null ? null : job.status()),
+                List.of(),
+                null,
+                null);
     }
 
     static Decision duplicate(Job job) {
@@ -31,6 +38,10 @@ public record Decision(
 
     static Decision ignored(Job job) {
         return new Decision(Outcome.IGNORED, job, job, List.of(), null, List.of(), null, null);
+    }
+
+    Decision withAfter(Job value) {
+        return new Decision(outcome, before, value, events, rejection, followUps, watchedBy, notifyDependents);
     }
 
     /** Whether the job's state must be written back (it changed). */

@@ -11,6 +11,8 @@ import java.util.List;
  * {@code lease.expiresAt} while running, {@link #notBeforeDue()} while a pending job waits for its
  * {@code notBefore}. A {@code timer.fire} applies only when it names exactly one of these.
  *
+ * @param eventHash the hash of the job's latest timeline event: the head of its hash chain, which
+ *     the next event links to (null before the first)
  * @param appliedCommandIds ids of the external commands applied to this job, for idempotency
  * @param recentHeartbeatIds ids of the latest heartbeats only: a job that runs for a day must not
  *     carry every heartbeat it ever sent
@@ -42,6 +44,7 @@ public record Job(
         long createdAt,
         long updatedAt,
         Long completedAt,
+        String eventHash,
         List<String> appliedCommandIds,
         List<String> recentHeartbeatIds) {
 
@@ -114,6 +117,7 @@ public record Job(
         private long createdAt;
         private long updatedAt;
         private Long completedAt;
+        private String eventHash;
         private List<String> appliedCommandIds = List.of();
         private List<String> recentHeartbeatIds = List.of();
 
@@ -146,10 +150,12 @@ public record Job(
             createdAt = job.createdAt;
             updatedAt = job.updatedAt;
             completedAt = job.completedAt;
+            eventHash = job.eventHash;
             appliedCommandIds = job.appliedCommandIds;
             recentHeartbeatIds = job.recentHeartbeatIds;
         }
 
+        // spotless:off  one line per setter reads better than 150 lines of braces
         public Builder jobId(String value) { jobId = value; return this; }
         public Builder tenant(String value) { tenant = value; return this; }
         public Builder jobType(String value) { jobType = value; return this; }
@@ -176,8 +182,10 @@ public record Job(
         public Builder createdAt(long value) { createdAt = value; return this; }
         public Builder updatedAt(long value) { updatedAt = value; return this; }
         public Builder completedAt(Long value) { completedAt = value; return this; }
+        public Builder eventHash(String value) { eventHash = value; return this; }
         public Builder appliedCommandIds(List<String> value) { appliedCommandIds = value; return this; }
         public Builder recentHeartbeatIds(List<String> value) { recentHeartbeatIds = value; return this; }
+        // spotless:on
 
         /** Remembers an applied external command; heartbeats go to a short window of their own. */
         Builder remember(Command command) {
@@ -198,9 +206,35 @@ public record Job(
         }
 
         public Job build() {
-            return new Job(jobId, tenant, jobType, status, attempt, failures, sequence, payload, dependsOn, awaiting,
-                    retry, leaseMs, notBefore, egress, admission, lease, retryAt, notBeforeDue, result, error, reason,
-                    finalAttempt, correlationId, createdAt, updatedAt, completedAt, appliedCommandIds,
+            return new Job(
+                    jobId,
+                    tenant,
+                    jobType,
+                    status,
+                    attempt,
+                    failures,
+                    sequence,
+                    payload,
+                    dependsOn,
+                    awaiting,
+                    retry,
+                    leaseMs,
+                    notBefore,
+                    egress,
+                    admission,
+                    lease,
+                    retryAt,
+                    notBeforeDue,
+                    result,
+                    error,
+                    reason,
+                    finalAttempt,
+                    correlationId,
+                    createdAt,
+                    updatedAt,
+                    completedAt,
+                    eventHash,
+                    appliedCommandIds,
                     recentHeartbeatIds);
         }
     }

@@ -57,7 +57,9 @@ public final class Lifecycle {
         }
         Long expected = command.header().expectedSequence();
         if (expected != null && expected != job.sequence()) {
-            return Decision.rejected(job, RejectionReason.SEQUENCE_CONFLICT,
+            return Decision.rejected(
+                    job,
+                    RejectionReason.SEQUENCE_CONFLICT,
                     "expected sequence " + expected + " but job " + job.jobId() + " is at " + job.sequence());
         }
         if (command instanceof Command.Start start) {
@@ -123,9 +125,12 @@ public final class Lifecycle {
         change.enterFrom(pending, EventType.CREATED, "created");
         List<String> blocked = egress.blocked(create.egress());
         if (!blocked.isEmpty()) {
-            JobError error = new JobError(JobError.AIRGAP_EGRESS_BLOCKED, "sealed mode: egress " + blocked
-                    + " is not in the allowlist (" + egress.admission().allowlistDigest() + "); add it to the"
-                    + " processor's egress allowlist or remove it from networkIntent.egress", false);
+            JobError error = new JobError(
+                    JobError.AIRGAP_EGRESS_BLOCKED,
+                    "sealed mode: egress " + blocked
+                            + " is not in the allowlist (" + egress.admission().allowlistDigest() + "); add it to the"
+                            + " processor's egress allowlist or remove it from networkIntent.egress",
+                    false);
             change.emit(EventType.FAILED, JobStatus.FAILED, error.code(), b -> b.error(error));
             return change.decision();
         }
@@ -140,12 +145,16 @@ public final class Lifecycle {
         if (job.status() != JobStatus.SCHEDULED) {
             return invalidTransition(job, start, "scheduled");
         }
-        long leaseMs = start.leaseMs() != null ? start.leaseMs()
+        long leaseMs = start.leaseMs() != null
+                ? start.leaseMs()
                 : job.leaseMs() != null ? job.leaseMs() : policy.defaultLeaseMs();
         String leaseId = start.leaseId() != null ? start.leaseId() : start.commandId();
         Lease lease = new Lease(start.workerId(), leaseId, leaseMs, t + leaseMs);
         Change change = new Change(job, start, t);
-        change.emit(EventType.STARTED, JobStatus.RUNNING, "started",
+        change.emit(
+                EventType.STARTED,
+                JobStatus.RUNNING,
+                "started",
                 b -> b.attempt(job.attempt() + 1).lease(lease).error(null));
         return change.decision();
     }
@@ -172,7 +181,10 @@ public final class Lifecycle {
             return mismatch;
         }
         Change change = new Change(job, complete, t);
-        change.emit(EventType.COMPLETED, JobStatus.COMPLETED, "completed",
+        change.emit(
+                EventType.COMPLETED,
+                JobStatus.COMPLETED,
+                "completed",
                 b -> b.lease(null).result(complete.result()).completedAt(t));
         return change.decision();
     }
@@ -226,8 +238,13 @@ public final class Lifecycle {
             case RETRY -> change.emit(EventType.SCHEDULED, JobStatus.SCHEDULED, REASON_RETRY, b -> b.retryAt(null));
             case LEASE -> {
                 Lease lease = job.lease();
-                failRun(change, new JobError(JobError.LEASE_EXPIRED, "lease " + lease.leaseId() + " of worker "
-                        + lease.workerId() + " expired at " + lease.expiresAt() + " with no heartbeat", true));
+                failRun(
+                        change,
+                        new JobError(
+                                JobError.LEASE_EXPIRED,
+                                "lease " + lease.leaseId() + " of worker " + lease.workerId() + " expired at "
+                                        + lease.expiresAt() + " with no heartbeat",
+                                true));
             }
             case NOT_BEFORE -> {
                 change.update(b -> b.notBeforeDue(null));
@@ -242,7 +259,8 @@ public final class Lifecycle {
             Command answer = notification(watch.dependent(), dependency.jobId(), dependency.status());
             return new Decision(Outcome.APPLIED, dependency, dependency, List.of(), null, List.of(answer), null, null);
         }
-        return new Decision(Outcome.APPLIED, dependency, dependency, List.of(), null, List.of(), watch.dependent(), null);
+        return new Decision(
+                Outcome.APPLIED, dependency, dependency, List.of(), null, List.of(), watch.dependent(), null);
     }
 
     private Decision dependencyCompleted(Job job, Command.DependencyCompleted completed, long t) {
@@ -289,7 +307,10 @@ public final class Lifecycle {
         int failures = job.failures() + 1;
         boolean retry = !job.finalAttempt() && job.retry().allowsRetry(failures, error.retryable());
         Long retryAt = retry ? change.timestamp + job.retry().delayMs(job.jobId(), failures) : null;
-        change.emit(EventType.FAILED, JobStatus.FAILED, error.code(),
+        change.emit(
+                EventType.FAILED,
+                JobStatus.FAILED,
+                error.code(),
                 b -> b.failures(failures).error(error).lease(null).retryAt(retryAt));
     }
 
@@ -298,7 +319,9 @@ public final class Lifecycle {
     }
 
     private static boolean isAwaiting(Job job, String dependency) {
-        return job != null && job.status() == JobStatus.PENDING && job.awaiting().contains(dependency);
+        return job != null
+                && job.status() == JobStatus.PENDING
+                && job.awaiting().contains(dependency);
     }
 
     private String dependencyViolation(Command.Create create) {
@@ -315,16 +338,22 @@ public final class Lifecycle {
     }
 
     private static Decision invalidTransition(Job job, Command command, String expected) {
-        return Decision.rejected(job, RejectionReason.INVALID_TRANSITION, command.type().wireName() + " of job "
-                + job.jobId() + " in status " + job.status().wireName() + " (it needs " + expected + ")");
+        return Decision.rejected(
+                job,
+                RejectionReason.INVALID_TRANSITION,
+                command.type().wireName() + " of job " + job.jobId() + " in status "
+                        + job.status().wireName() + " (it needs " + expected + ")");
     }
 
     private static Decision leaseMismatch(Job job, String leaseId, Command command) {
         if (leaseId == null || leaseId.equals(job.lease().leaseId())) {
             return null;
         }
-        return Decision.rejected(job, RejectionReason.LEASE_MISMATCH, command.type().wireName() + " with lease "
-                + leaseId + " but job " + job.jobId() + " is held under lease " + job.lease().leaseId());
+        return Decision.rejected(
+                job,
+                RejectionReason.LEASE_MISMATCH,
+                command.type().wireName() + " with lease " + leaseId + " but job " + job.jobId()
+                        + " is held under lease " + job.lease().leaseId());
     }
 
     /**
@@ -348,7 +377,11 @@ public final class Lifecycle {
 
         /** The first event of a job: it enters {@code job.status()} from nothing. */
         void enterFrom(Job job, EventType type, String reason) {
-            current = job.toBuilder().sequence(1).reason(reason).updatedAt(timestamp).build();
+            current = job.toBuilder()
+                    .sequence(1)
+                    .reason(reason)
+                    .updatedAt(timestamp)
+                    .build();
             record(type, null, reason);
         }
 
@@ -371,15 +404,33 @@ public final class Lifecycle {
         private void record(EventType type, JobStatus from, String reason) {
             CommandHeader header = command.header();
             String correlationId = header.correlationId() != null ? header.correlationId() : current.correlationId();
-            events.add(new TimelineEvent(type, from, current.status(), reason, timestamp, current,
-                    header.commandId(), correlationId, header.traceparent(), events.size() + 1));
+            events.add(new TimelineEvent(
+                    type,
+                    from,
+                    current.status(),
+                    reason,
+                    timestamp,
+                    current,
+                    header.commandId(),
+                    correlationId,
+                    header.traceparent(),
+                    events.size() + 1));
         }
 
         Decision decision() {
-            Job after = command.type().recorded() ? current : current.toBuilder().remember(command).build();
+            Job after = command.type().recorded()
+                    ? current
+                    : current.toBuilder().remember(command).build();
             boolean becameTerminal = after.isTerminal() && (before == null || !before.isTerminal());
-            return new Decision(Outcome.APPLIED, before, after, List.copyOf(events), null, List.copyOf(followUps),
-                    null, becameTerminal ? after.status() : null);
+            return new Decision(
+                    Outcome.APPLIED,
+                    before,
+                    after,
+                    List.copyOf(events),
+                    null,
+                    List.copyOf(followUps),
+                    null,
+                    becameTerminal ? after.status() : null);
         }
     }
 }

@@ -43,6 +43,17 @@ public final class LifecycleEngine {
         };
     }
 
+    /**
+     * Renders one command's events, in order, after the job's hash-chain head, and returns the new
+     * head. The wire layer owns the rendering and the hash; the engine only keeps the head.
+     */
+    @FunctionalInterface
+    public interface EventChain {
+        String append(String head, List<TimelineEvent> events);
+
+        EventChain NONE = (head, events) -> head;
+    }
+
     private final Lifecycle lifecycle;
     private final JobStore jobs;
     private final DependentsIndex dependents;
@@ -56,8 +67,18 @@ public final class LifecycleEngine {
     }
 
     public Decision apply(Command command, long timestamp) {
+        return apply(command, timestamp, EventChain.NONE);
+    }
+
+    /** Decides, hands the events to {@code chain}, and writes the job with its new chain head. */
+    public Decision apply(Command command, long timestamp, EventChain chain) {
         Job before = jobs.get(command.jobId());
         Decision decision = lifecycle.decide(before, command, timestamp);
+        if (!decision.events().isEmpty()) {
+            String head = chain.append(before == null ? null : before.eventHash(), decision.events());
+            decision = decision.withAfter(
+                    decision.after().toBuilder().eventHash(head).build());
+        }
         if (decision.changed()) {
             jobs.put(decision.after());
             reschedule(before, decision.after());
@@ -77,8 +98,15 @@ public final class LifecycleEngine {
         for (String dependent : waiting) {
             followUps.add(Lifecycle.notification(dependent, command.jobId(), decision.notifyDependents()));
         }
-        return new Decision(decision.outcome(), decision.before(), decision.after(), decision.events(),
-                decision.rejection(), List.copyOf(followUps), decision.watchedBy(), decision.notifyDependents());
+        return new Decision(
+                decision.outcome(),
+                decision.before(),
+                decision.after(),
+                decision.events(),
+                decision.rejection(),
+                List.copyOf(followUps),
+                decision.watchedBy(),
+                decision.notifyDependents());
     }
 
     private void reschedule(Job before, Job after) {

@@ -93,7 +93,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.createTopics(java.util.Arrays.stream(names)
                             .map(name -> new NewTopic(name, partitions, (short) 1))
                             .toList())
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + List.of(names), e);
         }

@@ -98,8 +98,14 @@ final class EnvelopeReader {
             throw new MalformedRecordException("id '" + id + "' is not '" + expectedId + "' (subject:sequence)");
         }
         checkJob(seq);
-        return new EventRow(source, subject, seq, id, required(type, "type"),
-                required(timestamp(time, "time"), "time"), required(tenant, "tenant"));
+        return new EventRow(
+                source,
+                subject,
+                seq,
+                id,
+                required(type, "type"),
+                required(timestamp(time, "time"), "time"),
+                required(tenant, "tenant"));
     }
 
     /** The snapshot fields the {@code jobs} row is read from, so that SQL never meets a gap. */

@@ -52,8 +52,13 @@ final class HistoryCopy implements AutoCloseable {
             }
             table = STAGING;
         }
-        return new HistoryCopy(connection, mode, new PGCopyOutputStream(connection.unwrap(PGConnection.class),
-                "COPY " + table + " " + COLUMNS + " FROM STDIN", BUFFER_BYTES));
+        return new HistoryCopy(
+                connection,
+                mode,
+                new PGCopyOutputStream(
+                        connection.unwrap(PGConnection.class),
+                        "COPY " + table + " " + COLUMNS + " FROM STDIN",
+                        BUFFER_BYTES));
     }
 
     void add(EventRow event) throws SQLException {
@@ -78,7 +83,8 @@ final class HistoryCopy implements AutoCloseable {
             return copied;
         }
         try (Statement statement = connection.createStatement()) {
-            return statement.executeUpdate("INSERT INTO job_history SELECT * FROM " + STAGING + " ON CONFLICT DO NOTHING");
+            return statement.executeUpdate(
+                    "INSERT INTO job_history SELECT * FROM " + STAGING + " ON CONFLICT DO NOTHING");
         }
     }
 

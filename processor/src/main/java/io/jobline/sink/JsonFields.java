@@ -101,7 +101,10 @@ final class JsonFields {
     static boolean hasNulEscape(byte[] json) {
         for (int i = 0; i + 5 < json.length; i++) {
             if (json[i] == '\\') {
-                if (json[i + 1] == 'u' && json[i + 2] == '0' && json[i + 3] == '0' && json[i + 4] == '0'
+                if (json[i + 1] == 'u'
+                        && json[i + 2] == '0'
+                        && json[i + 3] == '0'
+                        && json[i + 4] == '0'
                         && json[i + 5] == '0') {
                     return true;
                 }

@@ -35,8 +35,9 @@ final class OffsetsTable {
      * @param lock whether to hold the rows until the transaction ends, so that two writers of one
      *     partition take turns and the second sees what the first wrote
      */
-    static Map<TopicPartition, Long> read(Connection connection, String sink, Collection<TopicPartition> partitions,
-            boolean lock) throws SQLException {
+    static Map<TopicPartition, Long> read(
+            Connection connection, String sink, Collection<TopicPartition> partitions, boolean lock)
+            throws SQLException {
         Map<TopicPartition, Long> stored = new HashMap<>();
         if (partitions.isEmpty()) {
             return stored;
@@ -61,8 +62,7 @@ final class OffsetsTable {
         return stored;
     }
 
-    static void store(Connection connection, String sink, Map<TopicPartition, Long> nextOffsets)
-            throws SQLException {
+    static void store(Connection connection, String sink, Map<TopicPartition, Long> nextOffsets) throws SQLException {
         if (nextOffsets.isEmpty()) {
             return;
         }

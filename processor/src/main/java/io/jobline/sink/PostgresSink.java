@@ -38,8 +38,8 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         int threads = config.get(JoblineConfig.SINK_THREADS);
         List<SinkLoop> created = new ArrayList<>(threads);
         for (int i = 0; i < threads; i++) {
-            created.add(new SinkLoop(config.get(JoblineConfig.SINK_GROUP_ID) + "-" + i, config, dataSource, metrics,
-                    this::stopAll));
+            created.add(new SinkLoop(
+                    config.get(JoblineConfig.SINK_GROUP_ID) + "-" + i, config, dataSource, metrics, this::stopAll));
         }
         this.loops = List.copyOf(created);
     }

@@ -29,9 +29,16 @@ final class RejectionReader {
     static RejectionRow read(SinkRecord record) throws MalformedRecordException {
         RejectionReader reader = new RejectionReader();
         JsonFields.readDocument(record.value(), reader::field);
-        return new RejectionRow(record, required(reader.reason, "reason"), required(reader.message, "message"),
-                reader.status, reader.jobId, reader.commandId, reader.type,
-                required(timestamp(reader.time, "time"), "time"), true);
+        return new RejectionRow(
+                record,
+                required(reader.reason, "reason"),
+                required(reader.message, "message"),
+                reader.status,
+                reader.jobId,
+                reader.commandId,
+                reader.type,
+                required(timestamp(reader.time, "time"), "time"),
+                true);
     }
 
     private boolean field(String name, JsonParser parser) throws IOException, MalformedRecordException {

@@ -29,8 +29,16 @@ record RejectionRow(
 
     /** A record that can never be written as what its topic says it is. */
     static RejectionRow malformed(SinkRecord source, String why) {
-        return new RejectionRow(source, MALFORMED, storable(why), null, storable(keyText(source.key())), null, null,
-                Timestamps.format(source.timestamp()), false);
+        return new RejectionRow(
+                source,
+                MALFORMED,
+                storable(why),
+                null,
+                storable(keyText(source.key())),
+                null,
+                null,
+                Timestamps.format(source.timestamp()),
+                false);
     }
 
     /** The bytes to store: the value itself, or an empty array for a record without one. */
@@ -44,7 +52,8 @@ record RejectionRow(
             return null;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(key))

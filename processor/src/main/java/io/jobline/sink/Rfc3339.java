@@ -12,10 +12,18 @@ final class Rfc3339 {
     /** {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|±hh:mm)}. */
     static boolean hasShape(String text) {
         int n = text.length();
-        if (n < 20 || !digits(text, 0, 4) || text.charAt(4) != '-' || !digits(text, 5, 7) || text.charAt(7) != '-'
-                || !digits(text, 8, 10) || (text.charAt(10) != 'T' && text.charAt(10) != 't')
-                || !digits(text, 11, 13) || text.charAt(13) != ':' || !digits(text, 14, 16)
-                || text.charAt(16) != ':' || !digits(text, 17, 19)) {
+        if (n < 20
+                || !digits(text, 0, 4)
+                || text.charAt(4) != '-'
+                || !digits(text, 5, 7)
+                || text.charAt(7) != '-'
+                || !digits(text, 8, 10)
+                || (text.charAt(10) != 'T' && text.charAt(10) != 't')
+                || !digits(text, 11, 13)
+                || text.charAt(13) != ':'
+                || !digits(text, 14, 16)
+                || text.charAt(16) != ':'
+                || !digits(text, 17, 19)) {
             return false;
         }
         int i = 19;
@@ -31,8 +39,11 @@ final class Rfc3339 {
         if (i == n - 1) {
             return text.charAt(i) == 'Z' || text.charAt(i) == 'z';
         }
-        return i == n - 6 && (text.charAt(i) == '+' || text.charAt(i) == '-') && digits(text, i + 1, i + 3)
-                && text.charAt(i + 3) == ':' && digits(text, i + 4, i + 6);
+        return i == n - 6
+                && (text.charAt(i) == '+' || text.charAt(i) == '-')
+                && digits(text, i + 1, i + 3)
+                && text.charAt(i + 3) == ':'
+                && digits(text, i + 4, i + 6);
     }
 
     private static boolean digits(String text, int from, int to) {

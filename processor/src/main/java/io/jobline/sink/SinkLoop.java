@@ -82,8 +82,8 @@ final class SinkLoop implements Runnable {
      */
     SinkLoop(String name, JoblineConfig config, DataSource dataSource, SinkMetrics metrics, Runnable onFailure) {
         this.name = name;
-        this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topics = SinkTopics.from(config);
         this.group = config.get(JoblineConfig.SINK_GROUP_ID);
         this.writer = new SinkWriter(dataSource, topics, group);
@@ -154,7 +154,11 @@ final class SinkLoop implements Runnable {
         try {
             if (!migrated) {
                 Migrations.Report report = Migrations.apply(dataSource, schema);
-                LOG.info("{}: schema {} at version {}{}", name, schema, report.versionAfter(),
+                LOG.info(
+                        "{}: schema {} at version {}{}",
+                        name,
+                        schema,
+                        report.versionAfter(),
                         report.applied().isEmpty() ? "" : ", applied " + report.applied());
                 migrated = true;
             }
@@ -202,7 +206,9 @@ final class SinkLoop implements Runnable {
         WriteResult result = writer.write(records, nextOffsets);
         metrics.written(result, Duration.ofNanos(System.nanoTime() - start));
         if (result.malformed() > 0) {
-            LOG.warn("{}: {} records could never be written; stored raw in job_rejections as malformed", name,
+            LOG.warn(
+                    "{}: {} records could never be written; stored raw in job_rejections as malformed",
+                    name,
                     result.malformed());
         }
         pending.clear();
@@ -210,8 +216,11 @@ final class SinkLoop implements Runnable {
 
     private void databaseReachable() {
         if (unavailableSince != null) {
-            LOG.info("{}: PostgreSQL reachable again after {} s and {} attempts; resuming", name,
-                    Duration.between(unavailableSince, Instant.now()).toSeconds(), backoff.failures());
+            LOG.info(
+                    "{}: PostgreSQL reachable again after {} s and {} attempts; resuming",
+                    name,
+                    Duration.between(unavailableSince, Instant.now()).toSeconds(),
+                    backoff.failures());
             unavailableSince = null;
             consumer.resume(consumer.assignment());
         }
@@ -230,11 +239,20 @@ final class SinkLoop implements Runnable {
         if (unavailableSince == null) {
             unavailableSince = Instant.now();
             health = SinkHealth.of(SinkHealth.Status.DATABASE_UNAVAILABLE, name + ": " + cause);
-            LOG.warn("{}: PostgreSQL unavailable ({}); paused {} partitions with {} records pending, retrying "
-                    + "with backoff", name, cause, consumer.assignment().size(), pending.size());
+            LOG.warn(
+                    "{}: PostgreSQL unavailable ({}); paused {} partitions with {} records pending, retrying "
+                            + "with backoff",
+                    name,
+                    cause,
+                    consumer.assignment().size(),
+                    pending.size());
         } else {
-            LOG.debug("{}: PostgreSQL still unavailable after {} attempts ({}); next in {} ms", name,
-                    backoff.failures(), cause, pollTimeout.toMillis());
+            LOG.debug(
+                    "{}: PostgreSQL still unavailable after {} attempts ({}); next in {} ms",
+                    name,
+                    backoff.failures(),
+                    cause,
+                    pollTimeout.toMillis());
         }
     }
 

@@ -31,7 +31,9 @@ public final class SinkMetrics implements MeterBinder {
 
     /** The tables rows are counted in. */
     public enum Table {
-        JOBS, JOB_HISTORY, JOB_REJECTIONS;
+        JOBS,
+        JOB_HISTORY,
+        JOB_REJECTIONS;
 
         String tagValue() {
             return name().toLowerCase(Locale.ROOT);

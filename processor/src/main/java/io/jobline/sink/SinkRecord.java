@@ -20,8 +20,8 @@ public record SinkRecord(String topic, int partition, long offset, byte[] key, b
     }
 
     public static SinkRecord of(ConsumerRecord<byte[], byte[]> record) {
-        return new SinkRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                record.timestamp());
+        return new SinkRecord(
+                record.topic(), record.partition(), record.offset(), record.key(), record.value(), record.timestamp());
     }
 
     public TopicPartition topicPartition() {

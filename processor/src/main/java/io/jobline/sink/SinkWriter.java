@@ -78,13 +78,19 @@ public final class SinkWriter {
             }
             if (records.size() == 1) {
                 SinkRecord record = records.get(0);
-                LOG.warn("PostgreSQL refused {}; storing it in job_rejections as malformed: {}", record.position(),
+                LOG.warn(
+                        "PostgreSQL refused {}; storing it in job_rejections as malformed: {}",
+                        record.position(),
                         e.getMessage());
                 String why = record.position() + ": PostgreSQL refused it: " + e.getMessage();
                 // The raw form holds no value PostgreSQL could refuse; should it fail all the same, the
                 // error goes up and the batch is tried again later rather than dropped.
-                return transaction(records, nextOffsets, HistoryCopy.Mode.COPY,
-                        unwritable -> RejectionRow.malformed(unwritable, why)).withUnwritableRetry();
+                return transaction(
+                                records,
+                                nextOffsets,
+                                HistoryCopy.Mode.COPY,
+                                unwritable -> RejectionRow.malformed(unwritable, why))
+                        .withUnwritableRetry();
             }
             // Offsets stay exact: the first half stores where it ends, the second where the batch ends.
             List<SinkRecord> first = records.subList(0, records.size() / 2);
@@ -103,12 +109,17 @@ public final class SinkWriter {
                 throw e;
             }
             LOG.debug("events of the batch are already in job_history; writing only the new ones");
-            return transaction(records, nextOffsets, HistoryCopy.Mode.INSERT_NEW, reader::read).withDuplicateRetry();
+            return transaction(records, nextOffsets, HistoryCopy.Mode.INSERT_NEW, reader::read)
+                    .withDuplicateRetry();
         }
     }
 
-    private WriteResult transaction(List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets,
-            HistoryCopy.Mode mode, Function<SinkRecord, SinkRow> read) throws SQLException {
+    private WriteResult transaction(
+            List<SinkRecord> records,
+            Map<TopicPartition, Long> nextOffsets,
+            HistoryCopy.Mode mode,
+            Function<SinkRecord, SinkRow> read)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -130,8 +141,15 @@ public final class SinkWriter {
                 int rejections = RejectionsTable.insert(connection, batch.rejections());
                 OffsetsTable.store(connection, sink, nextOffsets);
                 connection.commit();
-                return new WriteResult(records.size(), records.size() - unwritten.size(), events, jobs, rejections,
-                        batch.malformed(), 0, 0);
+                return new WriteResult(
+                        records.size(),
+                        records.size() - unwritten.size(),
+                        events,
+                        jobs,
+                        rejections,
+                        batch.malformed(),
+                        0,
+                        0);
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(connection, e);
                 throw e;
@@ -151,8 +169,9 @@ public final class SinkWriter {
     }
 
     /** The records at or past the stored offsets, whose rows stay locked until the transaction ends. */
-    private List<SinkRecord> skipWritten(Connection connection, List<SinkRecord> records,
-            Map<TopicPartition, Long> nextOffsets) throws SQLException {
+    private List<SinkRecord> skipWritten(
+            Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets)
+            throws SQLException {
         if (nextOffsets.isEmpty()) {
             return records;
         }
@@ -170,8 +189,8 @@ public final class SinkWriter {
         return unwritten;
     }
 
-    private static Map<TopicPartition, Long> offsetsAfter(List<SinkRecord> records,
-            Map<TopicPartition, Long> nextOffsets) {
+    private static Map<TopicPartition, Long> offsetsAfter(
+            List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets) {
         Map<TopicPartition, Long> after = new HashMap<>();
         if (!nextOffsets.isEmpty()) {
             for (SinkRecord record : records) {

@@ -12,25 +12,37 @@ package io.jobline.sink;
  * @param duplicateRetries transactions redone because an event was already in {@code job_history}
  * @param unwritableRetries transactions redone in halves to set apart a record PostgreSQL refused
  */
-public record WriteResult(int records, int alreadyWritten, long events, int jobs, int rejections, int malformed,
-        int duplicateRetries, int unwritableRetries) {
+public record WriteResult(
+        int records,
+        int alreadyWritten,
+        long events,
+        int jobs,
+        int rejections,
+        int malformed,
+        int duplicateRetries,
+        int unwritableRetries) {
 
     static final WriteResult NOTHING = new WriteResult(0, 0, 0, 0, 0, 0, 0, 0);
 
     WriteResult plus(WriteResult other) {
-        return new WriteResult(records + other.records, alreadyWritten + other.alreadyWritten,
-                events + other.events, jobs + other.jobs, rejections + other.rejections,
-                malformed + other.malformed, duplicateRetries + other.duplicateRetries,
+        return new WriteResult(
+                records + other.records,
+                alreadyWritten + other.alreadyWritten,
+                events + other.events,
+                jobs + other.jobs,
+                rejections + other.rejections,
+                malformed + other.malformed,
+                duplicateRetries + other.duplicateRetries,
                 unwritableRetries + other.unwritableRetries);
     }
 
     WriteResult withDuplicateRetry() {
-        return new WriteResult(records, alreadyWritten, events, jobs, rejections, malformed, duplicateRetries + 1,
-                unwritableRetries);
+        return new WriteResult(
+                records, alreadyWritten, events, jobs, rejections, malformed, duplicateRetries + 1, unwritableRetries);
     }
 
     WriteResult withUnwritableRetry() {
-        return new WriteResult(records, alreadyWritten, events, jobs, rejections, malformed, duplicateRetries,
-                unwritableRetries + 1);
+        return new WriteResult(
+                records, alreadyWritten, events, jobs, rejections, malformed, duplicateRetries, unwritableRetries + 1);
     }
 }

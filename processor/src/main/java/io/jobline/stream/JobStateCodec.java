@@ -78,6 +78,7 @@ final class JobStateCodec {
             out.writeLong(job.createdAt());
             out.writeLong(job.updatedAt());
             writeLong(out, job.completedAt());
+            writeString(out, job.eventHash());
             writeStrings(out, job.appliedCommandIds());
             writeStrings(out, job.recentHeartbeatIds());
         } catch (IOException e) {
@@ -109,14 +110,13 @@ final class JobStateCodec {
         JsonText payload = readJson(in);
         List<String> dependsOn = readStrings(in);
         List<String> awaiting = readStrings(in);
-        RetryPolicy retry = new RetryPolicy(in.readInt(), in.readLong(), in.readDouble(), in.readLong(), in.readDouble());
+        RetryPolicy retry =
+                new RetryPolicy(in.readInt(), in.readLong(), in.readDouble(), in.readLong(), in.readDouble());
         Long leaseMs = readLong(in);
         Long notBefore = readLong(in);
         List<String> egress = readStrings(in);
         Admission admission = new Admission(in.readBoolean(), readString(in));
-        Lease lease = in.readBoolean()
-                ? new Lease(readString(in), readString(in), in.readLong(), in.readLong())
-                : null;
+        Lease lease = in.readBoolean() ? new Lease(readString(in), readString(in), in.readLong(), in.readLong()) : null;
         Long retryAt = readLong(in);
         Long notBeforeDue = readLong(in);
         JsonText result = readJson(in);
@@ -127,12 +127,38 @@ final class JobStateCodec {
         long createdAt = in.readLong();
         long updatedAt = in.readLong();
         Long completedAt = readLong(in);
+        String eventHash = readString(in);
         List<String> applied = readStrings(in);
         List<String> heartbeats = readStrings(in);
-        return new Job(jobId, tenant, jobType, status, attempt, failures, sequence, payload,
-                dependsOn == null ? List.of() : dependsOn, awaiting == null ? List.of() : awaiting, retry, leaseMs,
-                notBefore, egress, admission, lease, retryAt, notBeforeDue, result, error, reason, finalAttempt,
-                correlationId, createdAt, updatedAt, completedAt, applied == null ? List.of() : applied,
+        return new Job(
+                jobId,
+                tenant,
+                jobType,
+                status,
+                attempt,
+                failures,
+                sequence,
+                payload,
+                dependsOn == null ? List.of() : dependsOn,
+                awaiting == null ? List.of() : awaiting,
+                retry,
+                leaseMs,
+                notBefore,
+                egress,
+                admission,
+                lease,
+                retryAt,
+                notBeforeDue,
+                result,
+                error,
+                reason,
+                finalAttempt,
+                correlationId,
+                createdAt,
+                updatedAt,
+                completedAt,
+                eventHash,
+                applied == null ? List.of() : applied,
                 heartbeats == null ? List.of() : heartbeats);
     }
 

@@ -2,7 +2,6 @@ package io.jobline.stream;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -31,6 +30,7 @@ public final class JoblineTopology {
 
     /** Keys are job ids; values are bytes that the wire codecs have already rendered. */
     public static final Serde<String> KEY_SERDE = Serdes.String();
+
     public static final Serde<byte[]> VALUE_SERDE = Serdes.ByteArray();
 
     private JoblineTopology() {}
@@ -39,18 +39,25 @@ public final class JoblineTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, KEY_SERDE.deserializer(), VALUE_SERDE.deserializer(), settings.commandsTopic());
         topology.addProcessor(PROCESSOR, () -> new LifecycleProcessor(settings, metrics), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(JOB_STATE_STORE), KEY_SERDE, VALUE_SERDE), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DEPENDENTS_STORE), KEY_SERDE, VALUE_SERDE), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.Bytes(), VALUE_SERDE), PROCESSOR);
-        topology.addSink(TIMELINE_SINK, settings.timelineTopic(), KEY_SERDE.serializer(), VALUE_SERDE.serializer(),
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOB_STATE_STORE), KEY_SERDE, VALUE_SERDE),
                 PROCESSOR);
-        topology.addSink(REJECTIONS_SINK, settings.rejectionsTopic(), KEY_SERDE.serializer(),
-                VALUE_SERDE.serializer(), PROCESSOR);
-        topology.addSink(COMMANDS_SINK, settings.commandsTopic(), KEY_SERDE.serializer(), VALUE_SERDE.serializer(),
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEPENDENTS_STORE), KEY_SERDE, VALUE_SERDE),
                 PROCESSOR);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.Bytes(), VALUE_SERDE),
+                PROCESSOR);
+        topology.addSink(
+                TIMELINE_SINK, settings.timelineTopic(), KEY_SERDE.serializer(), VALUE_SERDE.serializer(), PROCESSOR);
+        topology.addSink(
+                REJECTIONS_SINK,
+                settings.rejectionsTopic(),
+                KEY_SERDE.serializer(),
+                VALUE_SERDE.serializer(),
+                PROCESSOR);
+        topology.addSink(
+                COMMANDS_SINK, settings.commandsTopic(), KEY_SERDE.serializer(), VALUE_SERDE.serializer(), PROCESSOR);
         return topology;
     }
 }

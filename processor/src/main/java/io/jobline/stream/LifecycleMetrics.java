@@ -96,7 +96,8 @@ public final class LifecycleMetrics implements MeterBinder {
     }
 
     void event(TimelineEvent event, long wallClockMs) {
-        int from = event.from() == null ? JobStatus.values().length : event.from().ordinal();
+        int from =
+                event.from() == null ? JobStatus.values().length : event.from().ordinal();
         transitions[from][event.to().ordinal()].increment();
         endToEnd.record(Duration.ofMillis(Math.max(0, wallClockMs - event.time())));
     }

@@ -51,32 +51,38 @@ final class LifecycleProcessor implements Processor<String, byte[], String, byte
         KeyValueStore<String, byte[]> dependents = context.getStateStore(JoblineTopology.DEPENDENTS_STORE);
         KeyValueStore<Bytes, byte[]> timerIndex = context.getStateStore(JoblineTopology.TIMERS_STORE);
         this.timers = new TimerStore(timerIndex);
-        LifecycleEngine engine = new LifecycleEngine(new Lifecycle(settings.policy()), new JobStateStore(jobs),
-                new DependentsStore(dependents), timers);
+        LifecycleEngine engine = new LifecycleEngine(
+                new Lifecycle(settings.policy()), new JobStateStore(jobs), new DependentsStore(dependents), timers);
         this.handler = new CommandHandler(engine, settings.maxCommandBytes());
         this.forwarder = new Forwarder();
-        context.schedule(Duration.ofMillis(settings.timerIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
-                this::fireDueTimers);
+        context.schedule(
+                Duration.ofMillis(settings.timerIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         forwarder.timestamp = record.timestamp();
         try {
-            CommandHandler.Handled handled = handler.handle(record.key(), record.value(), record.timestamp(), forwarder);
+            CommandHandler.Handled handled =
+                    handler.handle(record.key(), record.value(), record.timestamp(), forwarder);
             metrics.command(handled.type(), handled.outcome());
         } catch (RuntimeException e) {
             // A bug, not bad input (bad input is a rejection): stop with the record's coordinates.
-            throw new StreamsException("processing the command with key " + record.key() + " at "
-                    + context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?")
-                    + " failed", e);
+            throw new StreamsException(
+                    "processing the command with key " + record.key() + " at "
+                            + context.recordMetadata()
+                                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                                    .orElse("?")
+                            + " failed",
+                    e);
         }
     }
 
     private void fireDueTimers(long now) {
         for (TimerStore.DueTimer due : timers.takeDue(now, settings.timerBatch())) {
             Command fire = Command.TimerFire.of(due.jobId(), due.kind(), due.due());
-            context.forward(new Record<>(due.jobId(), CommandCodec.write(fire), now, headers(JSON)),
+            context.forward(
+                    new Record<>(due.jobId(), CommandCodec.write(fire), now, headers(JSON)),
                     JoblineTopology.COMMANDS_SINK);
             metrics.timerFired(due.kind());
         }
@@ -92,7 +98,8 @@ final class LifecycleProcessor implements Processor<String, byte[], String, byte
 
         @Override
         public void event(TimelineEvent event, byte[] value) {
-            context.forward(new Record<>(event.jobId(), value, timestamp, headers(CLOUDEVENTS_JSON)),
+            context.forward(
+                    new Record<>(event.jobId(), value, timestamp, headers(CLOUDEVENTS_JSON)),
                     JoblineTopology.TIMELINE_SINK);
             metrics.event(event, System.currentTimeMillis());
         }
@@ -105,8 +112,8 @@ final class LifecycleProcessor implements Processor<String, byte[], String, byte
 
         @Override
         public void command(Command command, byte[] value) {
-            context.forward(new Record<>(command.jobId(), value, timestamp, headers(JSON)),
-                    JoblineTopology.COMMANDS_SINK);
+            context.forward(
+                    new Record<>(command.jobId(), value, timestamp, headers(JSON)), JoblineTopology.COMMANDS_SINK);
         }
     }
 }

@@ -33,8 +33,10 @@ public final class TopicAdmin {
             short replication = config.get(JoblineConfig.TOPIC_REPLICATION).shortValue();
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<String> created = new ArrayList<>();
-            for (String topic : List.of(config.get(JoblineConfig.COMMANDS_TOPIC),
-                    config.get(JoblineConfig.TIMELINE_TOPIC), config.get(JoblineConfig.REJECTIONS_TOPIC))) {
+            for (String topic : List.of(
+                    config.get(JoblineConfig.COMMANDS_TOPIC),
+                    config.get(JoblineConfig.TIMELINE_TOPIC),
+                    config.get(JoblineConfig.REJECTIONS_TOPIC))) {
                 if (existing.contains(topic)) {
                     continue;
                 }
@@ -45,9 +47,12 @@ public final class TopicAdmin {
                     created.add(topic);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + topic + " (" + partitions
-                                + " partitions, replication " + replication + "): " + e.getCause().getMessage()
-                                + "; create it yourself or give jobline the right to", e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + topic + " (" + partitions
+                                        + " partitions, replication " + replication + "): "
+                                        + e.getCause().getMessage()
+                                        + "; create it yourself or give jobline the right to",
+                                e.getCause());
                     }
                 }
             }
@@ -56,8 +61,10 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + config.get(JoblineConfig.BOOTSTRAP_SERVERS)
-                    + " to check the topics: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot reach Kafka at " + config.get(JoblineConfig.BOOTSTRAP_SERVERS) + " to check the topics: "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -31,7 +31,7 @@ public record TopologySettings(
     }
 
     public TopologySettings withPolicy(LifecyclePolicy value) {
-        return new TopologySettings(commandsTopic, timelineTopic, rejectionsTopic, value, maxCommandBytes,
-                timerIntervalMs, timerBatch);
+        return new TopologySettings(
+                commandsTopic, timelineTopic, rejectionsTopic, value, maxCommandBytes, timerIntervalMs, timerBatch);
     }
 }

@@ -31,8 +31,8 @@ public final class CommandCodec {
     public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
     static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-    static final Pattern RFC3339 =
-            Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+    static final Pattern RFC3339 = Pattern.compile(
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
     static final Pattern TIMER_COMMAND_ID = Pattern.compile("timer:(retry|lease|not_before):[0-9]+");
 
     static final long MAX_LEASE_MS = 86_400_000L;
@@ -41,7 +41,8 @@ public final class CommandCodec {
     private static final Set<String> HEADER_FIELDS =
             Set.of("type", "commandId", "jobId", "tenant", "correlationId", "actor", "expectedSequence", "traceparent");
     private static final Map<CommandType, Set<String>> OWN_FIELDS = Map.ofEntries(
-            Map.entry(CommandType.CREATE,
+            Map.entry(
+                    CommandType.CREATE,
                     Set.of("jobType", "payload", "dependsOn", "retry", "leaseMs", "notBefore", "networkIntent")),
             Map.entry(CommandType.START, Set.of("workerId", "leaseId", "leaseMs")),
             Map.entry(CommandType.HEARTBEAT, Set.of("leaseId")),
@@ -61,24 +62,32 @@ public final class CommandCodec {
 
     public static CommandRead read(byte[] bytes) {
         if (bytes == null) {
-            return new CommandRead.Invalid(RejectionReason.MALFORMED, "the record has no value", null, null, null, null);
+            return new CommandRead.Invalid(
+                    RejectionReason.MALFORMED, "the record has no value", null, null, null, null);
         }
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            return new CommandRead.Invalid(RejectionReason.MALFORMED,
-                    "not JSON: " + e.getOriginalMessage(), null, null, null, null);
+            return new CommandRead.Invalid(
+                    RejectionReason.MALFORMED, "not JSON: " + e.getOriginalMessage(), null, null, null, null);
         } catch (IOException e) {
-            return new CommandRead.Invalid(RejectionReason.MALFORMED, "not JSON: " + e.getMessage(), null, null, null, null);
+            return new CommandRead.Invalid(
+                    RejectionReason.MALFORMED, "not JSON: " + e.getMessage(), null, null, null, null);
         }
         if (json == null || json.isMissingNode()) {
-            return new CommandRead.Invalid(RejectionReason.MALFORMED, "the record value is empty", null, null, null, null);
+            return new CommandRead.Invalid(
+                    RejectionReason.MALFORMED, "the record value is empty", null, null, null, null);
         }
         if (!json.isObject()) {
-            return new CommandRead.Invalid(RejectionReason.MALFORMED,
-                    "a command is a JSON object, not " + json.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
-                    null, null, null, null);
+            return new CommandRead.Invalid(
+                    RejectionReason.MALFORMED,
+                    "a command is a JSON object, not "
+                            + json.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
+                    null,
+                    null,
+                    null,
+                    null);
         }
         return read((ObjectNode) json);
     }
@@ -107,10 +116,16 @@ public final class CommandCodec {
             command = readOwnFields(type, header, fields);
         }
         String readJobId = json.path("jobId").isTextual() ? json.get("jobId").textValue() : null;
-        String readCommandId = json.path("commandId").isTextual() ? json.get("commandId").textValue() : null;
+        String readCommandId =
+                json.path("commandId").isTextual() ? json.get("commandId").textValue() : null;
         if (!violations.isEmpty() || command == null) {
-            return new CommandRead.Invalid(RejectionReason.SCHEMA_VIOLATION, String.join("; ", violations), json,
-                    readJobId, readCommandId, typeName);
+            return new CommandRead.Invalid(
+                    RejectionReason.SCHEMA_VIOLATION,
+                    String.join("; ", violations),
+                    json,
+                    readJobId,
+                    readCommandId,
+                    typeName);
         }
         return new CommandRead.Valid(command, json);
     }
@@ -118,11 +133,16 @@ public final class CommandCodec {
     private static Command readOwnFields(CommandType type, CommandHeader header, FieldReader fields) {
         return switch (type) {
             case CREATE -> readCreate(header, fields);
-            case START -> new Command.Start(header, fields.requiredText("workerId", ID_LENGTH),
-                    fields.optionalText("leaseId", ID_LENGTH), fields.optionalLong("leaseMs", 1, MAX_LEASE_MS));
+            case START ->
+                new Command.Start(
+                        header,
+                        fields.requiredText("workerId", ID_LENGTH),
+                        fields.optionalText("leaseId", ID_LENGTH),
+                        fields.optionalLong("leaseMs", 1, MAX_LEASE_MS));
             case HEARTBEAT -> new Command.Heartbeat(header, fields.requiredText("leaseId", ID_LENGTH));
-            case COMPLETE -> new Command.Complete(header, fields.optionalText("leaseId", ID_LENGTH),
-                    jsonText(fields.optionalObject("result")));
+            case COMPLETE ->
+                new Command.Complete(
+                        header, fields.optionalText("leaseId", ID_LENGTH), jsonText(fields.optionalObject("result")));
             case FAIL -> readFail(header, fields);
             case CANCEL -> new Command.Cancel(header, fields.optionalText("reason", 1000));
             case RETRY -> new Command.Retry(header, fields.optionalText("reason", 1000));
@@ -141,8 +161,8 @@ public final class CommandCodec {
                 requireCommandId(header, fields, "dependency.failed:");
                 String dependency = fields.requiredText("dependency", ID_LENGTH, JOB_ID);
                 String status = fields.requiredEnum("status", Set.of("failed", "cancelled"));
-                yield new Command.DependencyFailed(header, dependency,
-                        status == null ? null : JobStatus.fromWire(status));
+                yield new Command.DependencyFailed(
+                        header, dependency, status == null ? null : JobStatus.fromWire(status));
             }
         };
     }
@@ -281,7 +301,10 @@ public final class CommandCodec {
             RetrySpec r = c.retry();
             if (!RetrySpec.NONE.equals(r)) {
                 g.writeObjectFieldStart("retry");
-                optional(g, "maxRetries", r.maxRetries() == null ? null : r.maxRetries().longValue());
+                optional(
+                        g,
+                        "maxRetries",
+                        r.maxRetries() == null ? null : r.maxRetries().longValue());
                 optional(g, "initialDelayMs", r.initialDelayMs());
                 if (r.multiplier() != null) {
                     g.writeNumberField("multiplier", r.multiplier());

@@ -39,40 +39,85 @@ public final class CommandHandler {
 
     public Handled handle(String key, byte[] value, long timestamp, Output out) {
         if (value != null && value.length > maxCommandBytes) {
-            reject(out, new RejectionRecord(RejectionReason.TOO_LARGE,
-                    "the command has " + value.length + " bytes, more than the limit of " + maxCommandBytes
-                            + " (rawBase64 holds the first " + maxCommandBytes + ")",
-                    null, key, null, null, null, Arrays.copyOf(value, maxCommandBytes), value.length, timestamp));
+            reject(
+                    out,
+                    new RejectionRecord(
+                            RejectionReason.TOO_LARGE,
+                            "the command has " + value.length + " bytes, more than the limit of " + maxCommandBytes
+                                    + " (rawBase64 holds the first " + maxCommandBytes + ")",
+                            null,
+                            key,
+                            null,
+                            null,
+                            null,
+                            Arrays.copyOf(value, maxCommandBytes),
+                            value.length,
+                            timestamp));
             return new Handled(null, Outcome.REJECTED);
         }
         CommandRead read = CommandCodec.read(value);
         if (read instanceof CommandRead.Invalid invalid) {
             CommandType type = invalid.type() == null ? null : CommandType.fromWire(invalid.type());
-            reject(out, new RejectionRecord(invalid.reason(), invalid.message(), null, invalid.jobId(),
-                    invalid.commandId(), invalid.type(), invalid.json(), invalid.json() == null ? value : null, null,
-                    timestamp));
+            reject(
+                    out,
+                    new RejectionRecord(
+                            invalid.reason(),
+                            invalid.message(),
+                            null,
+                            invalid.jobId(),
+                            invalid.commandId(),
+                            invalid.type(),
+                            invalid.json(),
+                            invalid.json() == null ? value : null,
+                            null,
+                            timestamp));
             return new Handled(type, Outcome.REJECTED);
         }
         CommandRead.Valid valid = (CommandRead.Valid) read;
         Command command = valid.command();
         if (!command.jobId().equals(key)) {
             // A command on another key's partition would change a job this task does not own.
-            reject(out, new RejectionRecord(RejectionReason.SCHEMA_VIOLATION,
-                    "the record key " + (key == null ? "(null)" : "'" + key + "'") + " is not the command's jobId '"
-                            + command.jobId() + "'; produce commands keyed by jobId",
-                    null, command.jobId(), command.commandId(), command.type().wireName(), valid.json(), null, null,
-                    timestamp));
+            reject(
+                    out,
+                    new RejectionRecord(
+                            RejectionReason.SCHEMA_VIOLATION,
+                            "the record key " + (key == null ? "(null)" : "'" + key + "'")
+                                    + " is not the command's jobId '" + command.jobId()
+                                    + "'; produce commands keyed by jobId",
+                            null,
+                            command.jobId(),
+                            command.commandId(),
+                            command.type().wireName(),
+                            valid.json(),
+                            null,
+                            null,
+                            timestamp));
             return new Handled(command.type(), Outcome.REJECTED);
         }
-        Decision decision = engine.apply(command, timestamp);
-        for (TimelineEvent event : decision.events()) {
-            out.event(event, EventCodec.write(event));
-        }
+        Decision decision = engine.apply(command, timestamp, (head, events) -> {
+            String link = head;
+            for (TimelineEvent event : events) {
+                EventCodec.Sealed sealed = EventCodec.write(event, link);
+                out.event(event, sealed.bytes());
+                link = sealed.hash();
+            }
+            return link;
+        });
         Rejection rejection = decision.rejection();
         if (rejection != null) {
-            reject(out, new RejectionRecord(rejection.reason(), rejection.message(), rejection.status(),
-                    command.jobId(), command.commandId(), command.type().wireName(), valid.json(), null, null,
-                    timestamp));
+            reject(
+                    out,
+                    new RejectionRecord(
+                            rejection.reason(),
+                            rejection.message(),
+                            rejection.status(),
+                            command.jobId(),
+                            command.commandId(),
+                            command.type().wireName(),
+                            valid.json(),
+                            null,
+                            null,
+                            timestamp));
         }
         for (Command followUp : decision.followUps()) {
             out.command(followUp, CommandCodec.write(followUp));

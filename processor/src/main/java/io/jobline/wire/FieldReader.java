@@ -163,7 +163,9 @@ final class FieldReader {
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String itemPath = name + "[" + i + "]";
-            if (!item.isTextual() || item.textValue().isEmpty() || item.textValue().length() > maxLength) {
+            if (!item.isTextual()
+                    || item.textValue().isEmpty()
+                    || item.textValue().length() > maxLength) {
                 violation(itemPath, "must be a string of 1 to " + maxLength + " characters");
             } else if (pattern != null && !pattern.matcher(item.textValue()).matches()) {
                 violation(itemPath, "must match " + pattern.pattern());

@@ -18,7 +18,8 @@ import java.io.UncheckedIOException;
 public final class Json {
 
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(200).build())
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -40,6 +41,15 @@ public final class Json {
             return buffer.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+    }
+
+    /** The tree of JSON bytes that are expected to be valid (our own records); throws when they are not. */
+    public static JsonNode tree(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + e.getMessage(), e);
         }
     }
 

@@ -17,7 +17,8 @@ public final class RejectionCodec {
         g.writeStartObject();
         g.writeStringField("reason", r.reason().wireName());
         g.writeStringField("message", r.message());
-        Json.writeStringOrNull(g, "status", r.status() == null ? null : r.status().wireName());
+        Json.writeStringOrNull(
+                g, "status", r.status() == null ? null : r.status().wireName());
         Json.writeStringOrNull(g, "jobId", r.jobId());
         Json.writeStringOrNull(g, "commandId", r.commandId());
         Json.writeStringOrNull(g, "type", r.type());
@@ -25,7 +26,8 @@ public final class RejectionCodec {
             g.writeFieldName("command");
             g.writeTree(r.command());
         } else {
-            g.writeStringField("rawBase64", r.raw() == null ? "" : Base64.getEncoder().encodeToString(r.raw()));
+            g.writeStringField(
+                    "rawBase64", r.raw() == null ? "" : Base64.getEncoder().encodeToString(r.raw()));
             if (r.rawSize() != null) {
                 g.writeNumberField("rawSize", r.rawSize());
             }

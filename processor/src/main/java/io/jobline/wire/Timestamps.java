@@ -1,6 +1,8 @@
 package io.jobline.wire;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,16 +13,53 @@ public final class Timestamps {
 
     private static final DateTimeFormatter OUT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private Timestamps() {}
 
+    /**
+     * Every event carries several of these, so years 0000-9999 are written by hand: the same
+     * characters as {@link #OUT}, without its per-call temporal machinery (a sixth of the cost of
+     * rendering an event). Other years, which {@code uuuu} prints with a sign, go through {@link #OUT}.
+     */
     public static String format(long epochMillis) {
-        return OUT.format(Instant.ofEpochMilli(epochMillis));
+        long day = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
+        int millisOfDay = (int) Math.floorMod(epochMillis, MILLIS_PER_DAY);
+        LocalDate date = LocalDate.ofEpochDay(day);
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            return OUT.format(Instant.ofEpochMilli(epochMillis));
+        }
+        byte[] text = new byte[24];
+        digits(text, 0, year, 4);
+        text[4] = '-';
+        digits(text, 5, date.getMonthValue(), 2);
+        text[7] = '-';
+        digits(text, 8, date.getDayOfMonth(), 2);
+        text[10] = 'T';
+        digits(text, 11, millisOfDay / 3_600_000, 2);
+        text[13] = ':';
+        digits(text, 14, millisOfDay / 60_000 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, millisOfDay / 1_000 % 60, 2);
+        text[19] = '.';
+        digits(text, 20, millisOfDay % 1_000, 3);
+        text[23] = 'Z';
+        return new String(text, StandardCharsets.US_ASCII);
+    }
+
+    private static void digits(byte[] text, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            text[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** Epoch milliseconds of an RFC 3339 date-time with a zone offset, e.g. {@code 2026-11-29T10:00:00Z}. */
     public static long parse(String text) {
-        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .toInstant()
+                .toEpochMilli();
     }
 
     public static boolean isValid(String text) {

@@ -18,7 +18,8 @@ class EgressPolicyTest {
 
     @Test
     void shouldCompareEntriesAsHostAndPort() {
-        assertThat(sealed.blocked(List.of("api.internal:443", "HTTPS://API.internal/v1", "db.internal:5432"))).isEmpty();
+        assertThat(sealed.blocked(List.of("api.internal:443", "HTTPS://API.internal/v1", "db.internal:5432")))
+                .isEmpty();
         assertThat(sealed.blocked(List.of("http://api.internal"))).containsExactly("http://api.internal");
     }
 
@@ -30,12 +31,14 @@ class EgressPolicyTest {
 
     @Test
     void shouldListOnlyTheEntriesThatAreNotCovered() {
-        assertThat(sealed.blocked(List.of("db.internal:5432", "https://github.com"))).containsExactly("https://github.com");
+        assertThat(sealed.blocked(List.of("db.internal:5432", "https://github.com")))
+                .containsExactly("https://github.com");
     }
 
     @Test
     void shouldDigestTheNormalizedAllowlistIndependentlyOfOrderAndSpelling() {
-        EgressPolicy same = new EgressPolicy(true, List.of("*.mirror.local:443", "DB.internal:5432", "api.internal:443"));
+        EgressPolicy same =
+                new EgressPolicy(true, List.of("*.mirror.local:443", "DB.internal:5432", "api.internal:443"));
         assertThat(same.admission()).isEqualTo(sealed.admission());
         assertThat(sealed.admission().allowlistDigest()).matches("sha256:[0-9a-f]{64}");
     }

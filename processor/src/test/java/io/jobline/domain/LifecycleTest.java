@@ -126,7 +126,9 @@ class LifecycleTest {
     void shouldFailALeaseThatExpiresAndRetryIt() {
         running("a", "L1");
         long due = job("a").lease().expiresAt();
-        assertThat(apply(Command.TimerFire.of("a", TimerKind.LEASE, due), due - 1).outcome()).isEqualTo(Outcome.IGNORED);
+        assertThat(apply(Command.TimerFire.of("a", TimerKind.LEASE, due), due - 1)
+                        .outcome())
+                .isEqualTo(Outcome.IGNORED);
         Decision d = apply(Command.TimerFire.of("a", TimerKind.LEASE, due), due);
         assertThat(d.events()).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(EventType.FAILED);
@@ -140,7 +142,8 @@ class LifecycleTest {
         running("a", "L1");
         long firstDue = job("a").lease().expiresAt();
         apply(commands.heartbeat("a", "L1"), T0 + 9_000);
-        assertThat(apply(Command.TimerFire.of("a", TimerKind.LEASE, firstDue), firstDue).outcome())
+        assertThat(apply(Command.TimerFire.of("a", TimerKind.LEASE, firstDue), firstDue)
+                        .outcome())
                 .isEqualTo(Outcome.IGNORED);
         assertThat(job("a").status()).isEqualTo(JobStatus.RUNNING);
     }
@@ -156,11 +159,16 @@ class LifecycleTest {
             assertThat(job("a").failures()).isEqualTo(attempt);
             if (attempt <= 3) {
                 long retryAt = job("a").retryAt();
-                assertThat(retryAt).isEqualTo(t + JobCommands.FAST_RETRY.over(RetryPolicy.DEFAULT).delayMs("a", attempt));
+                assertThat(retryAt)
+                        .isEqualTo(t
+                                + JobCommands.FAST_RETRY
+                                        .over(RetryPolicy.DEFAULT)
+                                        .delayMs("a", attempt));
                 assertThat(failed.notifyDependents()).isNull();
                 t = retryAt;
                 Decision retried = apply(Command.TimerFire.of("a", TimerKind.RETRY, retryAt), t);
-                assertThat(retried.events()).singleElement()
+                assertThat(retried.events())
+                        .singleElement()
                         .satisfies(e -> assertThat(e.reason()).isEqualTo(Lifecycle.REASON_RETRY));
             } else {
                 assertThat(job("a").retryAt()).isNull();
@@ -189,14 +197,17 @@ class LifecycleTest {
         apply(commands.start("a", "L2"), T0 + 4);
         apply(commands.fail("a", "L2"), T0 + 5);
         assertThat(job("a").failures()).isEqualTo(2);
-        assertThat(job("a").isTerminal()).as("the failure after a manual retry is terminal").isTrue();
+        assertThat(job("a").isTerminal())
+                .as("the failure after a manual retry is terminal")
+                .isTrue();
     }
 
     @Test
     void shouldRejectAManualRetryWhileAnAutomaticOneIsPending() {
         running("a", "L1");
         apply(commands.fail("a", "L1"), T0 + 2);
-        assertThat(apply(commands.retry("a"), T0 + 3).rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+        assertThat(apply(commands.retry("a"), T0 + 3).rejection().reason())
+                .isEqualTo(RejectionReason.INVALID_TRANSITION);
     }
 
     @Test
@@ -205,9 +216,12 @@ class LifecycleTest {
         apply(commands.fail("a", "L1"), T0 + 2);
         long retryAt = job("a").retryAt();
         Decision d = apply(commands.cancel("a"), T0 + 3);
-        assertThat(d.events()).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("operator request"));
+        assertThat(d.events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("operator request"));
         assertThat(armed).contains("-a/retry@" + retryAt);
-        assertThat(apply(Command.TimerFire.of("a", TimerKind.RETRY, retryAt), retryAt).outcome())
+        assertThat(apply(Command.TimerFire.of("a", TimerKind.RETRY, retryAt), retryAt)
+                        .outcome())
                 .isEqualTo(Outcome.IGNORED);
     }
 
@@ -254,8 +268,8 @@ class LifecycleTest {
     @Test
     void shouldHideAJobOfAnotherTenant() {
         apply(commands.createForTenant("a", "acme"), T0);
-        Command.Cancel foreign = new Command.Cancel(
-                new CommandHeader("c-x", "a", "globex", null, null, null, null), null);
+        Command.Cancel foreign =
+                new Command.Cancel(new CommandHeader("c-x", "a", "globex", null, null, null, null), null);
         Decision d = apply(foreign, T0 + 1);
         assertThat(d.rejection().reason()).isEqualTo(RejectionReason.UNKNOWN_JOB);
         assertThat(d.rejection().status()).isNull();
@@ -290,7 +304,9 @@ class LifecycleTest {
         assertThat(a.isTerminal()).isTrue();
 
         Decision allowed = apply(commands.createWithEgress("b", "api.internal:443"), T0);
-        assertThat(allowed.events()).extracting(TimelineEvent::type).containsExactly(EventType.CREATED, EventType.SCHEDULED);
+        assertThat(allowed.events())
+                .extracting(TimelineEvent::type)
+                .containsExactly(EventType.CREATED, EventType.SCHEDULED);
     }
 
     @Test
@@ -333,7 +349,11 @@ class LifecycleTest {
         assertThat(apply(commands.createDependingOn("a", "a"), T0).rejection().reason())
                 .isEqualTo(RejectionReason.SCHEMA_VIOLATION);
         useEngine(new LifecyclePolicy(EgressPolicy.OPEN, RetryPolicy.DEFAULT, 1_000, 2));
-        assertThat(apply(commands.createDependingOn("c", "x", "y", "z"), T0).rejection().message()).contains("limit of 2");
-        assertThat(apply(commands.createDependingOn("d", "x", "y", "x"), T0).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(apply(commands.createDependingOn("c", "x", "y", "z"), T0)
+                        .rejection()
+                        .message())
+                .contains("limit of 2");
+        assertThat(apply(commands.createDependingOn("d", "x", "y", "x"), T0).outcome())
+                .isEqualTo(Outcome.APPLIED);
     }
 }

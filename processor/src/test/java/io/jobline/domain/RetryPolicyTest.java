@@ -26,7 +26,8 @@ class RetryPolicyTest {
     void shouldGrowTheDelayExponentiallyWithinTheJitterBand() {
         for (int n = 1; n <= 10; n++) {
             double base = Math.min(300_000, 1_000 * Math.pow(2.0, n - 1));
-            assertThat(policy.delayMs("job-7", n)).isBetween((long) Math.floor(base * 0.8), (long) Math.floor(base * 1.2));
+            assertThat(policy.delayMs("job-7", n))
+                    .isBetween((long) Math.floor(base * 0.8), (long) Math.floor(base * 1.2));
         }
     }
 
@@ -40,15 +41,19 @@ class RetryPolicyTest {
         // An independent computation with exact arithmetic: u = first 8 bytes of SHA-256 / 2^64.
         for (String jobId : new String[] {"job-1", "job-42", "ünïcode-id"}) {
             for (int n = 1; n <= 5; n++) {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest((jobId + ":" + n).getBytes(StandardCharsets.UTF_8));
+                byte[] digest =
+                        MessageDigest.getInstance("SHA-256").digest((jobId + ":" + n).getBytes(StandardCharsets.UTF_8));
                 byte[] first8 = java.util.Arrays.copyOf(digest, 8);
                 BigDecimal u = new BigDecimal(new BigInteger(1, first8))
                         .divide(new BigDecimal(BigInteger.TWO.pow(64)), 30, RoundingMode.HALF_EVEN);
                 BigDecimal base = BigDecimal.valueOf(Math.min(300_000, 1_000 * Math.pow(2.0, n - 1)));
                 BigDecimal factor = BigDecimal.ONE.add(BigDecimal.valueOf(0.2)
                         .multiply(u.multiply(BigDecimal.valueOf(2)).subtract(BigDecimal.ONE)));
-                long expected = base.multiply(factor).setScale(0, RoundingMode.FLOOR).longValueExact();
-                assertThat(policy.delayMs(jobId, n)).as("%s failure %d", jobId, n).isEqualTo(expected);
+                long expected =
+                        base.multiply(factor).setScale(0, RoundingMode.FLOOR).longValueExact();
+                assertThat(policy.delayMs(jobId, n))
+                        .as("%s failure %d", jobId, n)
+                        .isEqualTo(expected);
             }
         }
     }

@@ -30,7 +30,8 @@ class BackoffTest {
 
     @Test
     void shouldNeverWaitLongerThanTheMaximumEvenAtFirst() {
-        assertThat(wait(new Backoff(Duration.ofMillis(100), Duration.ofMillis(40)))).isEqualTo(40);
+        assertThat(wait(new Backoff(Duration.ofMillis(100), Duration.ofMillis(40))))
+                .isEqualTo(40);
     }
 
     private static long wait(Backoff backoff) {

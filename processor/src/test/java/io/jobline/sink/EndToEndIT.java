@@ -36,13 +36,19 @@ class EndToEndIT {
     @Test
     void shouldProjectTheProcessorsTimelineIntoPostgresExactly() {
         // Timestamps from now: the processor's wall-clock timers must not find the leases long expired.
-        List<Workload.Entry> commands = Workload.generate(JOBS / 1_000 * TimelineLog.ONE_WAVE, System.currentTimeMillis());
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); TestDatabase database = TestDatabase.create()) {
+        List<Workload.Entry> commands =
+                Workload.generate(JOBS / 1_000 * TimelineLog.ONE_WAVE, System.currentTimeMillis());
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                TestDatabase database = TestDatabase.create()) {
             JoblineConfig config = database.config(Map.of(
-                    JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
-                    JoblineConfig.APPLICATION_ID.name(), "jobline-e2e",
-                    JoblineConfig.STATE_DIR.name(), stateDirectory.toString(),
-                    JoblineConfig.TOPIC_PARTITIONS.name(), "3"));
+                    JoblineConfig.BOOTSTRAP_SERVERS.name(),
+                    kafka.bootstrapServers(),
+                    JoblineConfig.APPLICATION_ID.name(),
+                    "jobline-e2e",
+                    JoblineConfig.STATE_DIR.name(),
+                    stateDirectory.toString(),
+                    JoblineConfig.TOPIC_PARTITIONS.name(),
+                    "3"));
             TopicAdmin.ensureTopics(config);
             SinkMetrics metrics = new SinkMetrics();
             metrics.bindTo(new SimpleMeterRegistry());
@@ -53,11 +59,13 @@ class EndToEndIT {
                 sink.start();
                 send(config, commands);
 
-                Await.until(JOBS + " completed jobs in PostgreSQL", Duration.ofMinutes(3),
+                Await.until(
+                        JOBS + " completed jobs in PostgreSQL",
+                        Duration.ofMinutes(3),
                         () -> sink.isReady() && completedJobs(database) == JOBS);
 
-                List<SinkRecord> timeline = KafkaTimeline.readCommitted(kafka.bootstrapServers(),
-                        config.get(JoblineConfig.TIMELINE_TOPIC));
+                List<SinkRecord> timeline =
+                        KafkaTimeline.readCommitted(kafka.bootstrapServers(), config.get(JoblineConfig.TIMELINE_TOPIC));
                 assertThat(timeline).hasSizeGreaterThan(4 * JOBS);
                 SinkAssertions.assertHistoryEqualsTimeline(database, timeline);
                 SinkAssertions.assertJobsHoldTheLastEventOfEveryJob(database, timeline);
@@ -73,11 +81,11 @@ class EndToEndIT {
     private static void send(JoblineConfig config, List<Workload.Entry> commands) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(JoblineConfig.BOOTSTRAP_SERVERS));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (Workload.Entry entry : commands) {
-                producer.send(new ProducerRecord<>(config.get(JoblineConfig.COMMANDS_TOPIC), null, entry.timestamp(),
-                        entry.key(), entry.value()));
+                producer.send(new ProducerRecord<>(
+                        config.get(JoblineConfig.COMMANDS_TOPIC), null, entry.timestamp(), entry.key(), entry.value()));
             }
         }
     }

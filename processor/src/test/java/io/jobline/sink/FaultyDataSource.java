@@ -35,7 +35,9 @@ final class FaultyDataSource implements DataSource {
 
     /** A connection failure (08006) on the next {@code times} statements whose SQL contains {@code sqlPart}. */
     void failStatements(String sqlPart, int times) {
-        statementFault.set(new StatementFault(sqlPart, new AtomicInteger(times),
+        statementFault.set(new StatementFault(
+                sqlPart,
+                new AtomicInteger(times),
                 () -> new SQLException("injected: connection lost before " + sqlPart, "08006")));
     }
 
@@ -80,8 +82,8 @@ final class FaultyDataSource implements DataSource {
             }
             return result;
         };
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                handler);
+        return (Connection)
+                Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, handler);
     }
 
     private void maybeFail(String sql) throws SQLException {

@@ -48,18 +48,22 @@ class PostgresRestartIT {
             kafka.createTopics(3, config.get(JoblineConfig.TIMELINE_TOPIC), config.get(JoblineConfig.REJECTIONS_TOPIC));
             SinkMetrics metrics = new SinkMetrics();
             metrics.bindTo(new SimpleMeterRegistry());
-            try (KafkaTimeline timeline = new KafkaTimeline(kafka.bootstrapServers(),
-                            config.get(JoblineConfig.TIMELINE_TOPIC));
+            try (KafkaTimeline timeline =
+                            new KafkaTimeline(kafka.bootstrapServers(), config.get(JoblineConfig.TIMELINE_TOPIC));
                     HikariDataSource dataSource = DataSources.create(config, "jobline-sink");
                     PostgresSink sink = new PostgresSink(config, dataSource, metrics)) {
                 sink.start();
                 timeline.send(events.subList(0, 1_500), 100);
-                Await.until("the first events in job_history", WAIT, () -> sink.isReady()
-                        && database.count("job_history") > 0);
+                Await.until(
+                        "the first events in job_history",
+                        WAIT,
+                        () -> sink.isReady() && database.count("job_history") > 0);
 
                 postgres.close();
                 timeline.send(events.subList(1_500, 3_000), 100);
-                Await.until("the sink to notice", WAIT,
+                Await.until(
+                        "the sink to notice",
+                        WAIT,
                         () -> sink.health().status() == SinkHealth.Status.DATABASE_UNAVAILABLE);
                 assertThat(sink.isReady()).isFalse();
 

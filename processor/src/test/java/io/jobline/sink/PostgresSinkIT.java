@@ -55,12 +55,18 @@ class PostgresSinkIT {
         String id = UUID.randomUUID().toString().substring(0, 8);
         database = TestDatabase.create();
         config = database.config(Map.of(
-                JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
-                JoblineConfig.TIMELINE_TOPIC.name(), "timeline-" + id,
-                JoblineConfig.REJECTIONS_TOPIC.name(), "rejections-" + id,
-                JoblineConfig.SINK_GROUP_ID.name(), "sink-" + id,
-                JoblineConfig.SINK_MAX_POLL_RECORDS.name(), "500",
-                JoblineConfig.SINK_RETRY_BACKOFF_MAX_MS.name(), "1000"));
+                JoblineConfig.BOOTSTRAP_SERVERS.name(),
+                kafka.bootstrapServers(),
+                JoblineConfig.TIMELINE_TOPIC.name(),
+                "timeline-" + id,
+                JoblineConfig.REJECTIONS_TOPIC.name(),
+                "rejections-" + id,
+                JoblineConfig.SINK_GROUP_ID.name(),
+                "sink-" + id,
+                JoblineConfig.SINK_MAX_POLL_RECORDS.name(),
+                "500",
+                JoblineConfig.SINK_RETRY_BACKOFF_MAX_MS.name(),
+                "1000"));
         kafka.createTopics(3, config.get(JoblineConfig.TIMELINE_TOPIC), config.get(JoblineConfig.REJECTIONS_TOPIC));
         timeline = new KafkaTimeline(kafka.bootstrapServers(), config.get(JoblineConfig.TIMELINE_TOPIC));
     }
@@ -87,11 +93,15 @@ class PostgresSinkIT {
 
         assertTablesEqualTimeline();
         assertThat(sink.isReady()).isTrue();
-        assertThat(registry.get(SinkMetrics.ROWS).tag("table", "job_history").counter().count())
+        assertThat(registry.get(SinkMetrics.ROWS)
+                        .tag("table", "job_history")
+                        .counter()
+                        .count())
                 .isEqualTo(EVENTS.size());
         assertThat(registry.get(SinkMetrics.SKIPPED).counter().count()).isZero();
         assertThat(database.rows("SELECT partition, next_offset FROM sink_offsets ORDER BY partition"))
-                .as("one offset per timeline partition").hasSize(3);
+                .as("one offset per timeline partition")
+                .hasSize(3);
     }
 
     @Test
@@ -103,7 +113,10 @@ class PostgresSinkIT {
         });
         PostgresSink crashing = startSink(faulty, new SimpleMeterRegistry());
         Await.until("the sink to crash", WAIT, () -> crashing.health().status() == SinkHealth.Status.FAILED);
-        Await.until("its other consumer to stop too", WAIT, () -> crashing.assignment().isEmpty());
+        Await.until(
+                "its other consumer to stop too",
+                WAIT,
+                () -> crashing.assignment().isEmpty());
         long written = database.count("job_history");
         assertThat(written).isBetween(1L, EVENTS.size() - 1L);
 
@@ -112,7 +125,8 @@ class PostgresSinkIT {
         awaitHistory(EVENTS.size());
 
         assertTablesEqualTimeline();
-        assertThat(registry.get(SinkMetrics.SKIPPED).counter().count()).as("records re-read after the restart")
+        assertThat(registry.get(SinkMetrics.SKIPPED).counter().count())
+                .as("records re-read after the restart")
                 .isZero();
     }
 
@@ -127,13 +141,17 @@ class PostgresSinkIT {
         awaitHistory(EVENTS.size());
 
         assertTablesEqualTimeline();
-        assertThat(registry.get(SinkMetrics.RETRIES).tag("cause", "unavailable").counter().count())
+        assertThat(registry.get(SinkMetrics.RETRIES)
+                        .tag("cause", "unavailable")
+                        .counter()
+                        .count())
                 .isGreaterThanOrEqualTo(3);
     }
 
     @Test
     void shouldRecoverByItselfWhenItsConnectionsAreTerminatedDuringALoad() throws Exception {
-        String applicationName = "jobline-sink-it-" + UUID.randomUUID().toString().substring(0, 8);
+        String applicationName =
+                "jobline-sink-it-" + UUID.randomUUID().toString().substring(0, 8);
         HikariDataSource dataSource = DataSources.create(config, applicationName);
         toClose.add(dataSource);
         startSink(dataSource, new SimpleMeterRegistry());
@@ -146,7 +164,8 @@ class PostgresSinkIT {
             long before = seen;
             Await.until("the sink to write more", WAIT, () -> database.count("job_history") > before);
             terminated += ((Number) database.value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    + "WHERE application_name = '" + applicationName + "'")).intValue();
+                            + "WHERE application_name = '" + applicationName + "'"))
+                    .intValue();
             seen = database.count("job_history");
         }
         load.join();
@@ -169,13 +188,16 @@ class PostgresSinkIT {
         assertThat(database.rows("SELECT reason, job_id, encode(raw, 'hex'), message FROM job_rejections"))
                 .singleElement()
                 .satisfies(row -> {
-                    assertThat(row.subList(0, 3)).containsExactly("malformed", "job-broken",
-                            HexFormat.of().formatHex(notJson));
+                    assertThat(row.subList(0, 3))
+                            .containsExactly(
+                                    "malformed", "job-broken", HexFormat.of().formatHex(notJson));
                     assertThat((String) row.get(3)).contains("not valid JSON");
                 });
-        SinkAssertions.assertHistoryEqualsTimeline(database, timeline.readCommitted().stream()
-                .filter(record -> !"job-broken".equals(new String(record.key(), StandardCharsets.UTF_8)))
-                .toList());
+        SinkAssertions.assertHistoryEqualsTimeline(
+                database,
+                timeline.readCommitted().stream()
+                        .filter(record -> !"job-broken".equals(new String(record.key(), StandardCharsets.UTF_8)))
+                        .toList());
     }
 
     @Test
@@ -187,16 +209,24 @@ class PostgresSinkIT {
 
         SimpleMeterRegistry second = new SimpleMeterRegistry();
         PostgresSink two = startSink(database.dataSource(), second);
-        Await.until("the partitions to be shared by the two sinks", WAIT,
-                () -> !two.assignment().isEmpty() && one.assignment().size() + two.assignment().size() == 6);
+        Await.until(
+                "the partitions to be shared by the two sinks",
+                WAIT,
+                () -> !two.assignment().isEmpty()
+                        && one.assignment().size() + two.assignment().size() == 6);
         timeline.send(EVENTS.subList(2_000, EVENTS.size()), 250);
         awaitHistory(EVENTS.size());
 
         assertTablesEqualTimeline();
-        assertThat(second.get(SinkMetrics.ROWS).tag("table", "job_history").counter().count())
-                .as("rows the second sink wrote after taking partitions over").isPositive();
+        assertThat(second.get(SinkMetrics.ROWS)
+                        .tag("table", "job_history")
+                        .counter()
+                        .count())
+                .as("rows the second sink wrote after taking partitions over")
+                .isPositive();
         assertThat(first.get(SinkMetrics.SKIPPED).counter().count()
-                + second.get(SinkMetrics.SKIPPED).counter().count()).isZero();
+                        + second.get(SinkMetrics.SKIPPED).counter().count())
+                .isZero();
     }
 
     private PostgresSink startSink(DataSource dataSource, SimpleMeterRegistry registry) {
@@ -206,8 +236,7 @@ class PostgresSinkIT {
         toClose.add(sink);
         sink.start();
         // The sink creates the tables itself, before its first write.
-        Await.until("the sink to migrate its schema", WAIT,
-                () -> sink.health().status() != SinkHealth.Status.STARTING);
+        Await.until("the sink to migrate its schema", WAIT, () -> sink.health().status() != SinkHealth.Status.STARTING);
         return sink;
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Reading records into rows, and what makes a record malformed: no database, no broker. */
 class RecordReaderTest {
 
-    private static final SinkRecord EVENT = TimelineLog.ofWorkload(TimelineLog.ONE_WAVE).records().get(0);
+    private static final SinkRecord EVENT =
+            TimelineLog.ofWorkload(TimelineLog.ONE_WAVE).records().get(0);
 
     private final RecordReader reader = new RecordReader(TimelineLog.TOPICS);
 
@@ -55,8 +56,9 @@ class RecordReaderTest {
 
     @Test
     void shouldCallContentAfterTheObjectMalformed() {
-        assertMalformed(timeline((new String(EVENT.value(), StandardCharsets.UTF_8) + " {}")
-                .getBytes(StandardCharsets.UTF_8)), "content after");
+        assertMalformed(
+                timeline((new String(EVENT.value(), StandardCharsets.UTF_8) + " {}").getBytes(StandardCharsets.UTF_8)),
+                "content after");
     }
 
     @Test
@@ -86,7 +88,8 @@ class RecordReaderTest {
 
     @Test
     void shouldCallAWrongTypeMalformed() {
-        assertMalformed(timeline(edited(envelope -> job(envelope).put("attempt", "one"))),
+        assertMalformed(
+                timeline(edited(envelope -> job(envelope).put("attempt", "one"))),
                 "data.job.attempt must be an integer");
     }
 
@@ -99,8 +102,17 @@ class RecordReaderTest {
 
     @Test
     void shouldReadARejectionWithTheCommandItRefused() {
-        byte[] value = RejectionCodec.write(new RejectionRecord(RejectionReason.UNKNOWN_JOB, "no job job-9",
-                JobStatus.FAILED, "job-9", "cmd-1", "job.start", null, new byte[] {1, 2}, null, TimelineLog.T0));
+        byte[] value = RejectionCodec.write(new RejectionRecord(
+                RejectionReason.UNKNOWN_JOB,
+                "no job job-9",
+                JobStatus.FAILED,
+                "job-9",
+                "cmd-1",
+                "job.start",
+                null,
+                new byte[] {1, 2},
+                null,
+                TimelineLog.T0));
 
         SinkRow row = reader.read(new TimelineLog(1).rejection("job-9", value));
 
@@ -118,19 +130,34 @@ class RecordReaderTest {
     @Test
     void shouldCallARecordOfAnotherTopicMalformed() {
         assertThat(reader.read(new SinkRecord("elsewhere", 0, 0, null, EVENT.value(), 0L)))
-                .isInstanceOfSatisfying(RejectionRow.class, row -> assertThat(row.message()).contains("elsewhere"));
+                .isInstanceOfSatisfying(
+                        RejectionRow.class, row -> assertThat(row.message()).contains("elsewhere"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-11-29T10:00:00Z", "2026-11-29T10:00:00.123Z", "2026-11-29t10:00:00.1+01:00",
-        "2026-11-29T10:00:00-05:30"})
+    @ValueSource(
+            strings = {
+                "2026-11-29T10:00:00Z",
+                "2026-11-29T10:00:00.123Z",
+                "2026-11-29t10:00:00.1+01:00",
+                "2026-11-29T10:00:00-05:30"
+            })
     void shouldTakeRfc3339Times(String time) {
         assertThat(Rfc3339.hasShape(time)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"now", "epoch", "2026-11-29", "2026-11-29 10:00:00Z", "2026-11-29T10:00:00",
-        "2026-11-29T10:00:00.Z", "2026-11-29T10:00:00+0100", "2026-11-29T10:00:00Zjunk"})
+    @ValueSource(
+            strings = {
+                "now",
+                "epoch",
+                "2026-11-29",
+                "2026-11-29 10:00:00Z",
+                "2026-11-29T10:00:00",
+                "2026-11-29T10:00:00.Z",
+                "2026-11-29T10:00:00+0100",
+                "2026-11-29T10:00:00Zjunk"
+            })
     void shouldRefuseWhatIsNotAnRfc3339Time(String time) {
         assertThat(Rfc3339.hasShape(time)).isFalse();
     }
@@ -145,8 +172,8 @@ class RecordReaderTest {
     }
 
     private static SinkRecord timeline(byte[] value) {
-        return new SinkRecord(TimelineLog.TOPICS.timeline(), 0, 42, "job-1".getBytes(StandardCharsets.UTF_8), value,
-                TimelineLog.T0);
+        return new SinkRecord(
+                TimelineLog.TOPICS.timeline(), 0, 42, "job-1".getBytes(StandardCharsets.UTF_8), value, TimelineLog.T0);
     }
 
     private static byte[] edited(Consumer<ObjectNode> edit) {

@@ -37,15 +37,21 @@ final class SinkAssertions {
         Map<String, JsonNode> expected = new TreeMap<>();
         for (SinkRecord record : timeline) {
             JsonNode envelope = tree(record.value());
-            expected.merge(envelope.path("subject").asText(), envelope,
+            expected.merge(
+                    envelope.path("subject").asText(),
+                    envelope,
                     (a, b) -> a.path("sequence").asLong() >= b.path("sequence").asLong() ? a : b);
         }
         expected.replaceAll((jobId, envelope) -> envelope.path("data").path("job"));
         Map<String, JsonNode> actual = new TreeMap<>();
         for (List<Object> row : database.rows("SELECT job_id, snapshot::text, status, sequence FROM jobs")) {
             JsonNode snapshot = tree(((String) row.get(1)).getBytes(StandardCharsets.UTF_8));
-            assertThat(row.get(2)).as("status column of %s", row.get(0)).isEqualTo(snapshot.path("status").asText());
-            assertThat(row.get(3)).as("sequence column of %s", row.get(0)).isEqualTo(snapshot.path("sequence").asLong());
+            assertThat(row.get(2))
+                    .as("status column of %s", row.get(0))
+                    .isEqualTo(snapshot.path("status").asText());
+            assertThat(row.get(3))
+                    .as("sequence column of %s", row.get(0))
+                    .isEqualTo(snapshot.path("sequence").asLong());
             actual.put((String) row.get(0), snapshot);
         }
         assertThat(actual.keySet()).as("job ids in jobs").containsExactlyElementsOf(expected.keySet());

@@ -37,7 +37,8 @@ class SinkMetricsTest {
         assertThat(retries("duplicate")).isEqualTo(1);
         assertThat(retries("unwritable")).isEqualTo(3);
         assertThat(registry.get(SinkMetrics.BATCH_SIZE).summary().totalAmount()).isEqualTo(150);
-        assertThat(registry.get(SinkMetrics.BATCH_LATENCY).timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(60);
+        assertThat(registry.get(SinkMetrics.BATCH_LATENCY).timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(60);
     }
 
     @Test
@@ -59,17 +60,26 @@ class SinkMetricsTest {
 
         metrics.forget(List.of(TIMELINE_0));
 
-        assertThat(registry.find(SinkMetrics.LAG).gauges()).singleElement()
-                .satisfies(gauge -> assertThat(gauge.getId().getTag("partition")).isEqualTo("1"));
+        assertThat(registry.find(SinkMetrics.LAG).gauges())
+                .singleElement()
+                .satisfies(
+                        gauge -> assertThat(gauge.getId().getTag("partition")).isEqualTo("1"));
     }
 
     @Test
     void shouldDescribeEveryMeterItDeclares() {
         metrics.lag(TIMELINE_0, 1);
-        List<String> declared = List.of(SinkMetrics.ROWS, SinkMetrics.MALFORMED, SinkMetrics.SKIPPED,
-                SinkMetrics.BATCH_SIZE, SinkMetrics.BATCH_LATENCY, SinkMetrics.LAG, SinkMetrics.RETRIES);
+        List<String> declared = List.of(
+                SinkMetrics.ROWS,
+                SinkMetrics.MALFORMED,
+                SinkMetrics.SKIPPED,
+                SinkMetrics.BATCH_SIZE,
+                SinkMetrics.BATCH_LATENCY,
+                SinkMetrics.LAG,
+                SinkMetrics.RETRIES);
 
-        assertThat(registry.getMeters()).extracting(Meter::getId)
+        assertThat(registry.getMeters())
+                .extracting(Meter::getId)
                 .filteredOn(id -> declared.contains(id.getName()))
                 .hasSize(3 + 1 + 1 + 1 + 1 + 1 + 3)
                 .allSatisfy(id -> assertThat(id.getDescription()).isNotBlank());
@@ -85,7 +95,10 @@ class SinkMetricsTest {
     }
 
     private double lag(TopicPartition partition) {
-        return registry.get(SinkMetrics.LAG).tag("topic", partition.topic())
-                .tag("partition", String.valueOf(partition.partition())).gauge().value();
+        return registry.get(SinkMetrics.LAG)
+                .tag("topic", partition.topic())
+                .tag("partition", String.valueOf(partition.partition()))
+                .gauge()
+                .value();
     }
 }

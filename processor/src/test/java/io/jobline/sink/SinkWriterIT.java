@@ -33,6 +33,7 @@ class SinkWriterIT {
     private static final String SINK = "test-sink";
     /** A job of the workload that failed once and was retried: seven events. */
     private static final String RETRIED_JOB = "job-00000010";
+
     private static final TimelineLog WORKLOAD = TimelineLog.ofWorkload(TimelineLog.ONE_WAVE);
 
     private TestDatabase database;
@@ -104,7 +105,8 @@ class SinkWriterIT {
                 .satisfies(row -> {
                     assertThat(row.get(0)).isEqualTo(sequenceOf(last));
                     assertThat(row.get(1)).isEqualTo("completed");
-                    assertThat(tree((String) row.get(2))).isEqualTo(tree(last.value()).path("data").path("job"));
+                    assertThat(tree((String) row.get(2)))
+                            .isEqualTo(tree(last.value()).path("data").path("job"));
                 });
     }
 
@@ -117,12 +119,13 @@ class SinkWriterIT {
         }
 
         List<SinkRecord> expected = eventsOf(RETRIED_JOB);
-        List<List<Object>> history = database.rows(
-                "SELECT sequence, envelope::text FROM job_history WHERE job_id = '" + RETRIED_JOB + "' ORDER BY sequence");
+        List<List<Object>> history = database.rows("SELECT sequence, envelope::text FROM job_history WHERE job_id = '"
+                + RETRIED_JOB + "' ORDER BY sequence");
         assertThat(history).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             assertThat(history.get(i).get(0)).isEqualTo((long) i + 1);
-            assertThat(tree((String) history.get(i).get(1))).isEqualTo(tree(expected.get(i).value()));
+            assertThat(tree((String) history.get(i).get(1)))
+                    .isEqualTo(tree(expected.get(i).value()));
         }
         assertHistoryEqualsTimeline(WORKLOAD.records());
         assertJobsHoldTheLastEventOfEveryJob(WORKLOAD.records());
@@ -135,7 +138,8 @@ class SinkWriterIT {
         byte[] notJson = "{\"specversion\":\"1.0\",".getBytes(StandardCharsets.UTF_8);
         byte[] withoutTenant = without(good.get(0).value(), "tenant");
         byte[] withNul = new String(good.get(1).value(), StandardCharsets.UTF_8)
-                .replace("\"report\"", "\"re\\u0000port\"").getBytes(StandardCharsets.UTF_8);
+                .replace("\"report\"", "\"re\\u0000port\"")
+                .getBytes(StandardCharsets.UTF_8);
         List<SinkRecord> batch = new ArrayList<>();
         batch.add(log.timeline("job-bad-1", notJson));
         good.forEach(event -> batch.add(log.timeline(RETRIED_JOB, event.value())));
@@ -148,7 +152,7 @@ class SinkWriterIT {
         assertThat(result.events()).isEqualTo(good.size());
         assertThat(result.malformed()).isEqualTo(4);
         assertThat(database.rows("SELECT job_id, reason, message, encode(raw, 'hex'), record FROM job_rejections "
-                + "ORDER BY record_offset"))
+                        + "ORDER BY record_offset"))
                 .satisfiesExactly(
                         row -> assertMalformed(row, "job-bad-1", notJson, "not valid JSON"),
                         row -> assertMalformed(row, "job-bad-2", withoutTenant, "tenant is missing"),
@@ -164,8 +168,15 @@ class SinkWriterIT {
         byte[] badDate = new String(original.value(), StandardCharsets.UTF_8)
                 .replaceFirst("\"time\":\"[^\"]+\"", "\"time\":\"2025-13-45T10:00:00.000Z\"")
                 .getBytes(StandardCharsets.UTF_8);
-        records.set(57, new SinkRecord(original.topic(), original.partition(), original.offset(), original.key(),
-                badDate, original.timestamp()));
+        records.set(
+                57,
+                new SinkRecord(
+                        original.topic(),
+                        original.partition(),
+                        original.offset(),
+                        original.key(),
+                        badDate,
+                        original.timestamp()));
 
         WriteResult result = writer.write(records, TimelineLog.nextOffsets(records));
 
@@ -207,8 +218,8 @@ class SinkWriterIT {
         List<SinkRecord> records = WORKLOAD.records().subList(0, 2_000);
         writer.write(records.subList(0, 1_000), TimelineLog.nextOffsets(records.subList(0, 1_000)));
 
-        WriteResult overlapping = writer.write(records.subList(500, 2_000),
-                TimelineLog.nextOffsets(records.subList(500, 2_000)));
+        WriteResult overlapping =
+                writer.write(records.subList(500, 2_000), TimelineLog.nextOffsets(records.subList(500, 2_000)));
 
         assertThat(overlapping.alreadyWritten()).isEqualTo(500);
         assertThat(overlapping.duplicateRetries()).isZero();
@@ -218,23 +229,30 @@ class SinkWriterIT {
     @Test
     void shouldStoreEachRejectionOnceWithTheRecordItCameFrom() throws SQLException {
         TimelineLog log = new TimelineLog(1);
-        byte[] value = RejectionCodec.write(new RejectionRecord(RejectionReason.INVALID_TRANSITION,
-                "job.start is not allowed in status completed", JobStatus.COMPLETED, "job-7", "cmd-9", "job.start",
-                tree("{\"type\":\"job.start\",\"commandId\":\"cmd-9\",\"jobId\":\"job-7\"}"), null, null,
+        byte[] value = RejectionCodec.write(new RejectionRecord(
+                RejectionReason.INVALID_TRANSITION,
+                "job.start is not allowed in status completed",
+                JobStatus.COMPLETED,
+                "job-7",
+                "cmd-9",
+                "job.start",
+                tree("{\"type\":\"job.start\",\"commandId\":\"cmd-9\",\"jobId\":\"job-7\"}"),
+                null,
+                null,
                 TimelineLog.T0));
-        List<SinkRecord> batch = List.of(log.rejection("job-7", value), log.rejection(null, "not json".getBytes(
-                StandardCharsets.UTF_8)));
+        List<SinkRecord> batch = List.of(
+                log.rejection("job-7", value), log.rejection(null, "not json".getBytes(StandardCharsets.UTF_8)));
 
         writer.write(batch, Map.of());
         WriteResult again = writer.write(batch, Map.of());
 
         assertThat(again.rejections()).isZero();
         assertThat(database.rows("SELECT reason, status, job_id, command_id, command_type, record::text "
-                + "FROM job_rejections ORDER BY record_offset"))
+                        + "FROM job_rejections ORDER BY record_offset"))
                 .satisfiesExactly(
                         row -> {
-                            assertThat(row.subList(0, 5)).containsExactly("invalid_transition", "completed", "job-7",
-                                    "cmd-9", "job.start");
+                            assertThat(row.subList(0, 5))
+                                    .containsExactly("invalid_transition", "completed", "job-7", "cmd-9", "job.start");
                             assertThat(tree((String) row.get(5))).isEqualTo(tree(value));
                         },
                         row -> assertThat(row.get(0)).isEqualTo("malformed"));

@@ -46,10 +46,16 @@ final class TimelineLog {
     }
 
     private SinkRecord append(String topic, String key, byte[] value) {
-        TopicPartition partition = new TopicPartition(topic, key == null ? 0 : Math.floorMod(key.hashCode(), partitions));
+        TopicPartition partition =
+                new TopicPartition(topic, key == null ? 0 : Math.floorMod(key.hashCode(), partitions));
         long offset = nextOffsets.merge(partition, 1L, Long::sum) - 1;
-        SinkRecord record = new SinkRecord(topic, partition.partition(), offset,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, T0 + records.size());
+        SinkRecord record = new SinkRecord(
+                topic,
+                partition.partition(),
+                offset,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value,
+                T0 + records.size());
         records.add(record);
         return record;
     }

@@ -26,18 +26,17 @@ public final class JobCommands {
     }
 
     public Command.Create create(String jobId, RetrySpec retry) {
-        return new Command.Create(header(jobId), "report", new JsonText("{\"n\":1}"), List.of(), retry, 10_000L,
-                null, null);
+        return new Command.Create(
+                header(jobId), "report", new JsonText("{\"n\":1}"), List.of(), retry, 10_000L, null, null);
     }
 
     public Command.Create createDependingOn(String jobId, String... dependencies) {
-        return new Command.Create(header(jobId), "report", null, List.of(dependencies), FAST_RETRY, 10_000L, null,
-                null);
+        return new Command.Create(
+                header(jobId), "report", null, List.of(dependencies), FAST_RETRY, 10_000L, null, null);
     }
 
     public Command.Create createWithEgress(String jobId, String... egress) {
-        return new Command.Create(header(jobId), "fetch", null, List.of(), FAST_RETRY, 10_000L, null,
-                List.of(egress));
+        return new Command.Create(header(jobId), "fetch", null, List.of(), FAST_RETRY, 10_000L, null, List.of(egress));
     }
 
     public Command.Create createNotBefore(String jobId, long notBefore) {
@@ -46,8 +45,15 @@ public final class JobCommands {
 
     public Command.Create createForTenant(String jobId, String tenant) {
         CommandHeader h = header(jobId);
-        return new Command.Create(new CommandHeader(h.commandId(), jobId, tenant, null, null, null, null), "report",
-                null, List.of(), FAST_RETRY, 10_000L, null, null);
+        return new Command.Create(
+                new CommandHeader(h.commandId(), jobId, tenant, null, null, null, null),
+                "report",
+                null,
+                List.of(),
+                FAST_RETRY,
+                10_000L,
+                null,
+                null);
     }
 
     public Command.Start start(String jobId, String leaseId) {
@@ -56,8 +62,11 @@ public final class JobCommands {
 
     public Command.Start startExpecting(String jobId, String leaseId, long expectedSequence) {
         CommandHeader h = header(jobId);
-        return new Command.Start(new CommandHeader(h.commandId(), jobId, null, null, null, expectedSequence, null),
-                "worker-1", leaseId, null);
+        return new Command.Start(
+                new CommandHeader(h.commandId(), jobId, null, null, null, expectedSequence, null),
+                "worker-1",
+                leaseId,
+                null);
     }
 
     public Command.Heartbeat heartbeat(String jobId, String leaseId) {

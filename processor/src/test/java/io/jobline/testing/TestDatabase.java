@@ -37,10 +37,10 @@ public final class TestDatabase implements AutoCloseable {
     private final JoblineConfig config;
     private final HikariDataSource dataSource;
 
-    private TestDatabase(String url, String schema, JoblineConfig config) {
+    private TestDatabase(String url, String schema) {
         this.url = url;
         this.schema = schema;
-        this.config = config;
+        this.config = JoblineConfig.of(settings());
         this.dataSource = DataSources.create(config, "jobline-test");
     }
 
@@ -53,11 +53,7 @@ public final class TestDatabase implements AutoCloseable {
     public static TestDatabase on(String url) {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         execute(url, "CREATE SCHEMA " + schema);
-        return new TestDatabase(url, schema, JoblineConfig.of(Map.of(
-                JoblineConfig.DB_URL.name(), url,
-                JoblineConfig.DB_USER.name(), USER,
-                JoblineConfig.DB_SCHEMA.name(), schema,
-                JoblineConfig.DB_POOL_SIZE.name(), "4")));
+        return new TestDatabase(url, schema);
     }
 
     /** Whether the tests run against an external server rather than the embedded one. */
@@ -88,6 +84,15 @@ public final class TestDatabase implements AutoCloseable {
     /** jobline's configuration pointing at this schema. */
     public JoblineConfig config() {
         return config;
+    }
+
+    /** The settings that point jobline at this schema, to merge into a test's own. */
+    public Map<String, String> settings() {
+        return Map.of(
+                JoblineConfig.DB_URL.name(), url,
+                JoblineConfig.DB_USER.name(), USER,
+                JoblineConfig.DB_SCHEMA.name(), schema,
+                JoblineConfig.DB_POOL_SIZE.name(), "4");
     }
 
     /** {@link #config()} with more settings, e.g. the Kafka side of a test. */
@@ -134,7 +139,8 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public void execute(String sql) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("statement failed: " + sql, e);

@@ -1,0 +1,163 @@
+package io.jobline.airgap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Writes a bundle: one NDJSON file per topic partition, then {@code manifest.json} last, so that a
+ * directory without a manifest is recognisably an export that did not finish. A {@code .tar.gz}
+ * target is written as a directory next to it first, then packed and the directory removed.
+ */
+final class BundleWriter implements AutoCloseable {
+
+    private final Path target;
+    private final Path directory;
+    private final boolean tarGz;
+    private final List<Path> files = new ArrayList<>();
+    private boolean finished;
+
+    BundleWriter(Path target) {
+        this.target = target;
+        this.tarGz = TarGz.isTarGz(target);
+        try {
+            if (tarGz) {
+                if (Files.exists(target)) {
+                    throw new AirGapException(target + " already exists; export will not overwrite a bundle");
+                }
+                Path parent = target.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                this.directory = Files.createTempDirectory(parent, "." + target.getFileName() + "-");
+            } else {
+                if (Files.exists(target) && !isEmptyDirectory(target)) {
+                    throw new AirGapException(target + " exists and is not an empty directory; export will not"
+                            + " overwrite or mix bundles");
+                }
+                this.directory = Files.createDirectories(target);
+            }
+        } catch (IOException e) {
+            throw new AirGapException("cannot create the bundle " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the file of one topic partition. */
+    PartitionWriter open(String topic, int partition) {
+        String name = Bundle.fileName(topic, partition);
+        Path path = directory.resolve(name);
+        try {
+            MessageDigest sha = Bundle.Digests.sha256();
+            DigestOutputStream out = new DigestOutputStream(Files.newOutputStream(path), sha);
+            files.add(path);
+            return new PartitionWriter(partition, name, new RecordLineWriter(out), sha);
+        } catch (IOException e) {
+            throw new AirGapException("cannot create " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the manifest, packs a .tar.gz, and returns where the bundle is. */
+    Path finish(Manifest manifest) {
+        try {
+            Path manifestPath = directory.resolve(Bundle.MANIFEST);
+            Files.write(manifestPath, manifest.toJson());
+            if (tarGz) {
+                List<Path> all = new ArrayList<>();
+                all.add(manifestPath);
+                all.addAll(files);
+                TarGz.pack(all, target);
+                Bundle.deleteRecursively(directory);
+            }
+            finished = true;
+            return target;
+        } catch (IOException e) {
+            throw new AirGapException("cannot write the bundle " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (tarGz && !finished) {
+            Bundle.deleteRecursively(directory);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(path)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** The file of one partition being written, with its digest and the offsets it holds. */
+    static final class PartitionWriter implements AutoCloseable {
+        private final int partition;
+        private final String file;
+        private final RecordLineWriter lines;
+        private final MessageDigest sha;
+        private Long firstOffset;
+        private Long lastOffset;
+        private boolean closed;
+
+        private PartitionWriter(int partition, String file, RecordLineWriter lines, MessageDigest sha) {
+            this.partition = partition;
+            this.file = file;
+            this.lines = lines;
+            this.sha = sha;
+        }
+
+        void write(LogRecord record) {
+            try {
+                lines.write(record);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+            if (firstOffset == null) {
+                firstOffset = record.offset();
+            }
+            lastOffset = record.offset();
+        }
+
+        long records() {
+            return lines.records();
+        }
+
+        long bytes() {
+            return lines.bytes();
+        }
+
+        /** Closes the file and describes it for the manifest. */
+        Manifest.PartitionFile finish(long startOffset, long endOffset) {
+            close();
+            return new Manifest.PartitionFile(
+                    partition,
+                    file,
+                    startOffset,
+                    endOffset,
+                    firstOffset,
+                    lastOffset,
+                    lines.records(),
+                    lines.bytes(),
+                    HexFormat.of().formatHex(sha.digest()));
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    lines.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + file, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.jobline.airgap;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Imports a bundle into a Kafka cluster: checks every file first, then writes each record to the
+ * same topic and partition with its key, headers and timestamp.
+ *
+ * <p>Resumable and idempotent through Kafka's own transactions. The records of a batch and the
+ * progress they make are committed in one transaction: the progress is the next source offset of
+ * each partition, stored as the committed offset of the consumer group
+ * {@code jobline-import.<source cluster id>} (the same id is the transactional id, which fences a
+ * second importer). A crash leaves an aborted batch that no {@code read_committed} reader sees, and
+ * the next run starts where the last commit left off; importing a bundle again, or a later bundle
+ * that overlaps it, skips the records already there. Nothing is kept beside the bundle, which may
+ * sit on read-only media, and progress belongs to the target cluster, where it is true.
+ *
+ * <p>Import into a cluster whose processor is stopped. A running processor would write its own
+ * timer fires for the historical timers it arms between imported records and so decide
+ * differently; once the log is in, start it and its duplicate recorded commands are no-ops.
+ */
+public final class Importer {
+
+    /**
+     * @param clientProperties bootstrap servers and any Kafka client settings (TLS, SASL)
+     * @param replication replication factor of topics the import creates
+     * @param applicationId the target processor's application id, which must not be running
+     * @param recordsPerTransaction how many records one transaction commits at most: what a crash can cost
+     */
+    public record Settings(
+            Properties clientProperties, int replication, String applicationId, int recordsPerTransaction) {
+
+        public static final int DEFAULT_RECORDS_PER_TRANSACTION = 50_000;
+    }
+
+    /** What an import did: records written and records skipped as already imported. */
+    public record Result(long written, long skipped, TransferProgress.Snapshot progress) {}
+
+    private static final long TRANSACTION_BYTES = 64L << 20;
+    private static final String TIMESTAMP_TYPE = "message.timestamp.type";
+
+    private final Settings settings;
+    private final TransferProgress.Listener listener;
+
+    public Importer(Settings settings, TransferProgress.Listener listener) {
+        this.settings = settings;
+        this.listener = listener;
+    }
+
+    /** Imports the {@code topics} of {@code bundle} (all of its topics when empty). */
+    public Result importBundle(Bundle bundle, List<String> topics) {
+        bundle.verify();
+        Manifest manifest = bundle.manifest();
+        List<Manifest.Topic> selected = select(bundle, topics);
+        for (Manifest.Topic topic : selected) {
+            for (Manifest.PartitionFile file : topic.files()) {
+                if (file.records() > 0 && file.firstOffset() == null) {
+                    throw new AirGapException(bundle.origin() + ": " + file.file() + " has no offsets; only"
+                            + " exported bundles can be imported");
+                }
+            }
+        }
+        String progressGroup = "jobline-import."
+                + (manifest.source().clusterId() != null
+                        ? manifest.source().clusterId()
+                        : "bundle-" + bundle.id().substring(0, 16));
+        Map<TopicPartition, Long> imported;
+        try (Admin admin = Admin.create(settings.clientProperties())) {
+            checkTarget(admin, manifest);
+            ensureTopics(admin, selected);
+            imported = progress(admin, progressGroup);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AirGapException("import interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AirGapException("cannot prepare the target cluster: " + e.getMessage(), e);
+        }
+        for (Manifest.Topic topic : selected) {
+            for (Manifest.PartitionFile file : topic.files()) {
+                Long next = imported.get(new TopicPartition(topic.name(), file.partition()));
+                if (next != null && next < file.startOffset()) {
+                    throw new AirGapException(bundle.origin() + ": " + file.file() + " starts at offset "
+                            + file.startOffset() + " but the target holds this source partition only up to offset "
+                            + next + "; import the bundle that covers the offsets in between first");
+                }
+            }
+        }
+        long expected = selected.stream()
+                .flatMap(t -> t.files().stream())
+                .mapToLong(Manifest.PartitionFile::records)
+                .sum();
+        TransferProgress progress = new TransferProgress("import", expected, listener, 5_000);
+        long[] counts = write(bundle, selected, imported, progressGroup, progress);
+        return new Result(counts[0], counts[1], progress.finish());
+    }
+
+    private long[] write(
+            Bundle bundle,
+            List<Manifest.Topic> topics,
+            Map<TopicPartition, Long> imported,
+            String progressGroup,
+            TransferProgress progress) {
+        ConsumerGroupMetadata group = new ConsumerGroupMetadata(progressGroup);
+        long written = 0;
+        long skipped = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer(progressGroup)) {
+            producer.initTransactions();
+            Batch batch = new Batch(producer, group);
+            for (Manifest.Topic topic : topics) {
+                for (Manifest.PartitionFile file : topic.files()) {
+                    TopicPartition tp = new TopicPartition(topic.name(), file.partition());
+                    long next = imported.getOrDefault(tp, Long.MIN_VALUE);
+                    if (next >= file.endOffset()) {
+                        skipped += file.records();
+                        continue;
+                    }
+                    try (RecordLineReader reader = bundle.reader(file)) {
+                        LogRecord record;
+                        while ((record = reader.next()) != null) {
+                            if (record.offset() < next) {
+                                skipped++;
+                                continue;
+                            }
+                            long bytes = batch.send(tp, record);
+                            written++;
+                            progress.add(1, bytes);
+                            if (batch.records >= settings.recordsPerTransaction() || batch.bytes >= TRANSACTION_BYTES) {
+                                batch.commit(tp, record.offset() + 1);
+                            }
+                        }
+                    }
+                    // The range's end, not the last record's offset + 1: the next bundle of this
+                    // partition starts exactly there, markers and aborted records included.
+                    batch.commit(tp, file.endOffset());
+                }
+            }
+        }
+        return new long[] {written, skipped};
+    }
+
+    /** The open transaction: its records, and the progress to commit with them. */
+    private static final class Batch {
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final ConsumerGroupMetadata group;
+        private boolean open;
+        private int records;
+        private long bytes;
+
+        Batch(KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group) {
+            this.producer = producer;
+            this.group = group;
+        }
+
+        long send(TopicPartition tp, LogRecord record) {
+            if (!open) {
+                producer.beginTransaction();
+                open = true;
+            }
+            List<org.apache.kafka.common.header.Header> headers =
+                    new ArrayList<>(record.headers().size());
+            record.headers().forEach(h -> headers.add(new RecordHeader(h.key(), h.value())));
+            producer.send(new ProducerRecord<>(
+                    tp.topic(), tp.partition(), record.timestamp(), record.key(), record.value(), headers));
+            long size = (record.key() == null ? 0 : record.key().length)
+                    + (record.value() == null ? 0 : record.value().length);
+            records++;
+            bytes += size;
+            return size;
+        }
+
+        void commit(TopicPartition tp, long nextSourceOffset) {
+            if (!open) {
+                producer.beginTransaction();
+            }
+            producer.sendOffsetsToTransaction(
+                    Map.of(tp, new OffsetAndMetadata(nextSourceOffset, "next source offset to import")), group);
+            producer.commitTransaction();
+            open = false;
+            records = 0;
+            bytes = 0;
+        }
+    }
+
+    private static List<Manifest.Topic> select(Bundle bundle, List<String> topics) {
+        if (topics.isEmpty()) {
+            return bundle.manifest().topics();
+        }
+        List<Manifest.Topic> selected = new ArrayList<>();
+        for (String name : topics) {
+            selected.add(bundle.topic(name));
+        }
+        return selected;
+    }
+
+    private void checkTarget(Admin admin, Manifest manifest)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        String target = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        if (target != null && target.equals(manifest.source().clusterId())) {
+            throw new AirGapException("the bundle was exported from this very cluster (" + target + "); importing"
+                    + " it here would write every record twice");
+        }
+        try {
+            ConsumerGroupDescription processor = admin.describeConsumerGroups(List.of(settings.applicationId()))
+                    .describedGroups()
+                    .get(settings.applicationId())
+                    .get(30, TimeUnit.SECONDS);
+            if (!processor.members().isEmpty()) {
+                throw new AirGapException("the processor (application id " + settings.applicationId() + ") is running"
+                        + " on the target with " + processor.members().size() + " member(s); stop it until the"
+                        + " import has finished, then start it");
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw e;
+            }
+        }
+    }
+
+    private void ensureTopics(Admin admin, List<Manifest.Topic> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        for (Manifest.Topic topic : topics) {
+            if (existing.contains(topic.name())) {
+                TopicDescription description = admin.describeTopics(List.of(topic.name()))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(topic.name());
+                if (description.partitions().size() != topic.partitions()) {
+                    throw new AirGapException("topic " + topic.name() + " has "
+                            + description.partitions().size()
+                            + " partitions on the target but " + topic.partitions() + " in the bundle; records must"
+                            + " keep their partitions, so create it with " + topic.partitions());
+                }
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
+                ConfigEntry timestampType = admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(resource)
+                        .get(TIMESTAMP_TYPE);
+                if (timestampType != null && "LogAppendTime".equals(timestampType.value())) {
+                    throw new AirGapException("topic " + topic.name() + " stamps records with LogAppendTime on the"
+                            + " target; records must keep their timestamps (decisions depend on them), so set "
+                            + TIMESTAMP_TYPE + "=CreateTime");
+                }
+            } else {
+                admin.createTopics(
+                                List.of(new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
+                                        .configs(Map.of(
+                                                "cleanup.policy",
+                                                "delete",
+                                                "retention.ms",
+                                                "-1",
+                                                TIMESTAMP_TYPE,
+                                                "CreateTime"))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Map<TopicPartition, Long> progress(Admin admin, String group)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> next = new HashMap<>();
+        committed.forEach((tp, offset) -> {
+            if (offset != null) {
+                next.put(tp, offset.offset());
+            }
+        });
+        return next;
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(String transactionalId) {
+        Properties props = new Properties();
+        props.putAll(settings.clientProperties());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "jobline-import");
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
+        props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 300_000);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,457 @@
+package io.jobline.airgap;
+
+import io.jobline.domain.Command;
+import io.jobline.domain.Lifecycle;
+import io.jobline.domain.MemoryStores;
+import io.jobline.domain.TimelineEvent;
+import io.jobline.wire.CommandHandler;
+import io.jobline.wire.EventCodec;
+import io.jobline.wire.RejectionRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Offline replay (DESIGN §1, §7): the commands log through the processor's own
+ * {@link CommandHandler}, stores in memory, no broker. Recorded commands ({@code timer.fire},
+ * {@code dependency.*}) are read from the log like any other; the follow-ups the handler renders
+ * are dropped, since live they became exactly those records. So the timeline and rejections come
+ * out byte for byte as the live processor wrote them, on the partitions it wrote them to.
+ *
+ * <p>Partitions are independent: a job's commands, state and events all live on the partition of
+ * its id, and everything that crosses jobs travels as a recorded command on the log. So partitions
+ * replay in parallel, one engine each. The output lists the records in the order of the commands
+ * that caused them, partition by partition, each record naming the partition live wrote it to.
+ */
+public final class Replayer {
+
+    // The headers LifecycleProcessor gives its outputs; ReplayerTest compares them with the topology's.
+    static final List<LogRecord.Header> TIMELINE_HEADERS =
+            List.of(LogRecord.Header.of("content-type", EventCodec.CONTENT_TYPE));
+    static final List<LogRecord.Header> REJECTION_HEADERS =
+            List.of(LogRecord.Header.of("content-type", "application/json"));
+
+    private static final int BATCH = 1_024;
+    private static final int PARTITION_BUFFER = 256 << 10;
+
+    /**
+     * How to decide and where outputs go.
+     *
+     * @param partitions the commands topic's partition count, for records that do not name their partition
+     * @param threads engines running at once (partitions are spread over them)
+     */
+    public record Settings(
+            ProcessorPolicy policy,
+            String timelineTopic,
+            String rejectionsTopic,
+            int partitions,
+            int timelinePartitions,
+            int rejectionsPartitions,
+            int threads) {
+
+        public Settings {
+            if (partitions < 1 || timelinePartitions < 1 || rejectionsPartitions < 1 || threads < 1) {
+                throw new IllegalArgumentException("partition counts and threads must be at least 1");
+            }
+        }
+    }
+
+    /** What a replay did. */
+    public record Result(long commands, long events, long rejections, int partitions, long nanos) {
+        public double commandsPerSecond() {
+            return commands / (nanos / 1e9);
+        }
+    }
+
+    private final Settings settings;
+
+    public Replayer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Replays {@code commands} into the two NDJSON files, each replaced only once complete. */
+    public Result replay(LogInput commands, Path timelineOut, Path rejectionsOut) {
+        long start = System.nanoTime();
+        Path work = createWorkDirectory(timelineOut);
+        Map<Integer, PartitionReplay> replays = new ConcurrentHashMap<>();
+        try {
+            if (commands.isBundle()) {
+                replayParts(commands, replays, work);
+            } else {
+                replayInFileOrder(commands, replays, work);
+            }
+            Map<Integer, PartitionReplay> ordered = new TreeMap<>(replays);
+            long events = 0;
+            long rejections = 0;
+            long total = 0;
+            for (PartitionReplay replay : ordered.values()) {
+                replay.close();
+                events += replay.events;
+                rejections += replay.rejections;
+                total += replay.commands;
+            }
+            concatenate(ordered.values().stream().map(r -> r.timelineFile).toList(), timelineOut);
+            concatenate(ordered.values().stream().map(r -> r.rejectionsFile).toList(), rejectionsOut);
+            return new Result(total, events, rejections, ordered.size(), System.nanoTime() - start);
+        } finally {
+            replays.values().forEach(PartitionReplay::closeQuietly);
+            Bundle.deleteRecursively(work);
+        }
+    }
+
+    /** A bundle: each partition file is read by the thread that replays it. */
+    private void replayParts(LogInput input, Map<Integer, PartitionReplay> replays, Path work) {
+        ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), threadFactory());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (LogInput.Part part : input.parts()) {
+                running.add(pool.submit(() -> {
+                    PartitionReplay replay =
+                            replays.computeIfAbsent(part.partition(), p -> new PartitionReplay(p, work));
+                    input.forEach(part, replay::handle);
+                    replay.close();
+                }));
+            }
+            for (Future<?> future : running) {
+                await(future);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A plain file: one reader keeps the file's order and hands each record to the worker that
+     * owns its partition, so each partition is still replayed in order, by one engine.
+     */
+    private void replayInFileOrder(LogInput input, Map<Integer, PartitionReplay> replays, Path work) {
+        int workers = settings.threads();
+        if (workers == 1) {
+            input.forEach(record -> {
+                int partition = partitionOf(record);
+                replays.computeIfAbsent(partition, p -> new PartitionReplay(p, work))
+                        .handle(record);
+            });
+            return;
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<BlockingQueue<Batch>> queues = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, threadFactory());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(16);
+                queues.add(queue);
+                running.add(pool.submit(() -> work(queue, replays, work, failure)));
+            }
+            Batch[] filling = new Batch[workers];
+            for (int w = 0; w < workers; w++) {
+                filling[w] = new Batch();
+            }
+            input.forEach(record -> {
+                int partition = partitionOf(record);
+                int worker = partition % workers;
+                Batch batch = filling[worker];
+                batch.add(record, partition);
+                if (batch.size == BATCH) {
+                    hand(queues.get(worker), batch, failure);
+                    filling[worker] = new Batch();
+                }
+            });
+            for (int w = 0; w < workers; w++) {
+                hand(queues.get(w), filling[w], failure);
+                hand(queues.get(w), Batch.END, failure);
+            }
+            for (Future<?> future : running) {
+                await(future);
+            }
+            if (failure.get() != null) {
+                throw unwrap(failure.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void work(
+            BlockingQueue<Batch> queue,
+            Map<Integer, PartitionReplay> replays,
+            Path work,
+            AtomicReference<Throwable> failure) {
+        PartitionReplay[] mine = new PartitionReplay[settings.partitions()];
+        try {
+            while (true) {
+                Batch batch = queue.take();
+                if (batch == Batch.END) {
+                    return;
+                }
+                for (int i = 0; i < batch.size; i++) {
+                    int partition = batch.partitions[i];
+                    if (partition >= mine.length) {
+                        mine = java.util.Arrays.copyOf(mine, partition + 1);
+                    }
+                    PartitionReplay replay = mine[partition];
+                    if (replay == null) {
+                        replay = new PartitionReplay(partition, work);
+                        mine[partition] = replay;
+                        replays.put(partition, replay);
+                    }
+                    replay.handle(batch.records[i]);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** Puts a batch on a worker's queue, giving up when a worker has failed (it would never take it). */
+    private static void hand(BlockingQueue<Batch> queue, Batch batch, AtomicReference<Throwable> failure) {
+        try {
+            while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                if (failure.get() != null) {
+                    throw unwrap(failure.get());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AirGapException("replay interrupted", e);
+        }
+    }
+
+    private int partitionOf(LogRecord record) {
+        if (record.hasPartition()) {
+            return record.partition();
+        }
+        // Kafka's default partitioner sends a null key to any partition; replay picks the first.
+        return record.key() == null ? 0 : Partitioning.forKey(record.key(), settings.partitions());
+    }
+
+    private static void await(Future<?> future) {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AirGapException("replay interrupted", e);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new AirGapException("replay failed: " + cause, cause);
+    }
+
+    private static java.util.concurrent.ThreadFactory threadFactory() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "jobline-replay-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static Path createWorkDirectory(Path output) {
+        try {
+            Path parent = output.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, ".jobline-replay-");
+        } catch (IOException e) {
+            throw new AirGapException("cannot write next to " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Joins the partitions' files into {@code target} in partition order (a kernel copy), then renames it into place. */
+    private static void concatenate(List<Path> parts, Path target) {
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try (FileChannel out = FileChannel.open(
+                partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (Path part : parts) {
+                if (!Files.exists(part)) {
+                    continue;
+                }
+                try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
+                    long size = in.size();
+                    long at = 0;
+                    while (at < size) {
+                        at += in.transferTo(at, size - at, out);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new AirGapException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new AirGapException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records bound for one worker, with the partition each belongs to. */
+    private static final class Batch {
+        static final Batch END = new Batch();
+
+        final LogRecord[] records = new LogRecord[BATCH];
+        final int[] partitions = new int[BATCH];
+        int size;
+
+        void add(LogRecord record, int partition) {
+            records[size] = record;
+            partitions[size] = partition;
+            size++;
+        }
+    }
+
+    /** One commands partition: its own engine and stores, and its two output files. */
+    private final class PartitionReplay implements CommandHandler.Output {
+        private final int partition;
+        private final CommandHandler handler;
+        private final Path timelineFile;
+        private final Path rejectionsFile;
+        private RecordLineWriter timeline;
+        private RecordLineWriter rejectionsOut;
+        private long timestamp;
+        private long commands;
+        private long events;
+        private long rejections;
+
+        PartitionReplay(int partition, Path work) {
+            this.partition = partition;
+            this.handler = new CommandHandler(
+                    new MemoryStores().engine(new Lifecycle(settings.policy().lifecycle())),
+                    settings.policy().maxCommandBytes());
+            this.timelineFile = work.resolve("timeline-" + partition + ".ndjson");
+            this.rejectionsFile = work.resolve("rejections-" + partition + ".ndjson");
+        }
+
+        void handle(LogRecord record) {
+            timestamp = record.timestamp();
+            commands++;
+            try {
+                handler.handle(record.keyString(), record.value(), timestamp, this);
+            } catch (UncheckedIOException | AirGapException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // A bug, not bad input (bad input is a rejection): stop with the record's coordinates, as live does.
+                throw new AirGapException(
+                        "replaying the command with key " + record.keyString() + " at partition " + partition
+                                + (record.hasOffset() ? " offset " + record.offset() : "") + " failed: " + e,
+                        e);
+            }
+        }
+
+        @Override
+        public void event(TimelineEvent event, byte[] value) {
+            byte[] key = event.jobId().getBytes(StandardCharsets.UTF_8);
+            if (timeline == null) {
+                timeline = open(timelineFile);
+            }
+            write(
+                    timeline,
+                    new LogRecord(
+                            settings.timelineTopic(),
+                            Partitioning.forKey(key, settings.timelinePartitions()),
+                            LogRecord.NO_OFFSET,
+                            timestamp,
+                            key,
+                            value,
+                            TIMELINE_HEADERS));
+            events++;
+        }
+
+        @Override
+        public void rejection(String key, RejectionRecord rejection, byte[] value) {
+            byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+            int target = keyBytes == null
+                    ? partition % settings.rejectionsPartitions()
+                    : Partitioning.forKey(keyBytes, settings.rejectionsPartitions());
+            if (rejectionsOut == null) {
+                rejectionsOut = open(rejectionsFile);
+            }
+            write(
+                    rejectionsOut,
+                    new LogRecord(
+                            settings.rejectionsTopic(),
+                            target,
+                            LogRecord.NO_OFFSET,
+                            timestamp,
+                            keyBytes,
+                            value,
+                            REJECTION_HEADERS));
+            rejections++;
+        }
+
+        @Override
+        public void command(Command command, byte[] value) {
+            // Live, this follow-up became a record of the commands log, which replay reads in its place.
+        }
+
+        private RecordLineWriter open(Path file) {
+            try {
+                OutputStream out = Files.newOutputStream(file);
+                return new RecordLineWriter(out, PARTITION_BUFFER);
+            } catch (IOException e) {
+                throw new AirGapException("cannot create " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void write(RecordLineWriter writer, LogRecord record) {
+            try {
+                writer.write(record);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void close() {
+            try {
+                if (timeline != null) {
+                    timeline.close();
+                    timeline = null;
+                }
+                if (rejectionsOut != null) {
+                    rejectionsOut.close();
+                    rejectionsOut = null;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void closeQuietly() {
+            try {
+                close();
+            } catch (RuntimeException ignored) {
+                // Already failing; the work directory is removed next.
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.jobline.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.jobline.wire.Json;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: routes, problem rendering, metrics and health. The job endpoints themselves
+ * live in {@link JobsApi}; this class only wires them to Javalin.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    private final Javalin app;
+    private final Map<String, BooleanSupplier> readiness;
+
+    /**
+     * @param readiness named checks behind {@code /readyz} (streams running, sink connected, ...)
+     */
+    public ApiServer(JobsApi jobs, PrometheusMeterRegistry registry, Map<String, BooleanSupplier> readiness) {
+        this.readiness = new LinkedHashMap<>(readiness);
+        ApiMetrics metrics = new ApiMetrics();
+        metrics.bindTo(registry);
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = 1_048_576L;
+            config.useVirtualThreads = false;
+        });
+        app.before(ctx -> ctx.attribute("jobline.start", System.nanoTime()));
+        app.after(ctx -> {
+            Long start = ctx.attribute("jobline.start");
+            if (start != null) {
+                metrics.record(
+                        ctx.endpointHandlerPath(),
+                        ctx.method().name(),
+                        ctx.statusCode(),
+                        Duration.ofNanos(System.nanoTime() - start));
+            }
+        });
+        app.post("/v1/jobs", jobs::create);
+        app.get("/v1/jobs", jobs::list);
+        app.get("/v1/jobs/{id}", jobs::get);
+        app.get("/v1/jobs/{id}/history", jobs::history);
+        app.post("/v1/jobs/{id}/{action}", jobs::act);
+        app.get("/healthz", ctx -> ctx.json(Map.of("status", "up")));
+        app.get("/readyz", this::ready);
+        app.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
+        app.exception(Problem.ProblemException.class, (e, ctx) -> render(ctx, e.problem()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            render(ctx, Problem.of(500, "internal", "Internal Server Error", "the request failed: " + e));
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null) {
+                render(ctx, Problem.of(404, "not-found", "Not Found", "no such resource: " + ctx.path()));
+            }
+        });
+        app.error(
+                405,
+                ctx -> render(
+                        ctx,
+                        Problem.of(
+                                405,
+                                "method-not-allowed",
+                                "Method Not Allowed",
+                                ctx.method() + " is not allowed on " + ctx.path())));
+    }
+
+    public ApiServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void ready(Context ctx) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        boolean ready = true;
+        for (Map.Entry<String, BooleanSupplier> check : readiness.entrySet()) {
+            boolean ok = check.getValue().getAsBoolean();
+            checks.put(check.getKey(), ok ? "ready" : "not ready");
+            ready &= ok;
+        }
+        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready", "checks", checks));
+    }
+
+    static void render(Context ctx, Problem problem) {
+        ctx.status(problem.status()).contentType(PROBLEM_JSON).result(Json.bytes(g -> write(g, problem, ctx.path())));
+    }
+
+    private static void write(JsonGenerator g, Problem problem, String instance) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", problem.type());
+        g.writeStringField("title", problem.title());
+        g.writeNumberField("status", problem.status());
+        g.writeStringField("detail", problem.detail());
+        g.writeStringField("instance", instance);
+        if (problem.reason() != null) {
+            g.writeStringField("reason", problem.reason());
+        }
+        if (!problem.errors().isEmpty()) {
+            g.writeArrayFieldStart("errors");
+            for (String error : problem.errors()) {
+                g.writeString(error);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,17 @@
+package io.jobline.api;
+
+import java.util.Optional;
+
+/** Reads the current snapshot of one job. */
+public interface JobReader {
+
+    /** A job's snapshot as JSON ({@code schemas/job.schema.json}) and the tenant that owns it. */
+    record Snapshot(String tenant, byte[] json) {}
+
+    /**
+     * @param authorization the caller's Authorization header (null when none), passed on when the
+     *     read is forwarded to the instance that owns the job
+     * @param forwarded whether this read was forwarded here by another instance: answer locally
+     */
+    Optional<Snapshot> find(String jobId, String authorization, boolean forwarded);
+}

@@ -1,0 +1,295 @@
+package io.jobline.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.jobline.domain.Command;
+import io.jobline.domain.CommandType;
+import io.jobline.wire.CommandCodec;
+import io.jobline.wire.CommandRead;
+import io.jobline.wire.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The job endpoints. Writes become commands on the commands topic (checked against the schema
+ * first); with {@code ?wait=} a write waits for its outcome. Reads come from the processor's state
+ * store (one job) or from PostgreSQL (lists, history). A token's tenant bounds everything: another
+ * tenant's job is, to it, a job that does not exist.
+ */
+public final class JobsApi {
+
+    private static final Set<String> ACTIONS = Set.of("start", "heartbeat", "complete", "fail", "cancel", "retry");
+    private static final Pattern WAIT = Pattern.compile("(\\d+)(ms|s|m)?");
+    private static final int DEFAULT_PAGE = 50;
+    private static final int MAX_PAGE = 500;
+
+    private final CommandGateway gateway;
+    private final JobReader reader;
+    private final JobQueries queries;
+    private final TenantAuth auth;
+    private final Duration maxWait;
+
+    /** @param queries null when this instance has no database (GET list and history answer 503) */
+    public JobsApi(CommandGateway gateway, JobReader reader, JobQueries queries, TenantAuth auth, Duration maxWait) {
+        this.gateway = gateway;
+        this.reader = reader;
+        this.queries = queries;
+        this.auth = auth;
+        this.maxWait = maxWait;
+    }
+
+    void create(Context ctx) {
+        String tenant = auth.tenantOf(ctx);
+        ObjectNode body = body(ctx);
+        if (!body.hasNonNull("jobId")) {
+            body.put("jobId", UUID.randomUUID().toString());
+        }
+        submit(ctx, CommandType.CREATE, body, tenant, 201);
+    }
+
+    void act(Context ctx) {
+        String tenant = auth.tenantOf(ctx);
+        String action = ctx.pathParam("action");
+        if (!ACTIONS.contains(action)) {
+            throw Problem.of(
+                            404,
+                            "not-found",
+                            "Not Found",
+                            "no action '" + action + "'; actions are "
+                                    + String.join(
+                                            ", ", ACTIONS.stream().sorted().toList()))
+                    .exception();
+        }
+        String jobId = ctx.pathParam("id");
+        ObjectNode body = ctx.body().isBlank() ? Json.MAPPER.createObjectNode() : body(ctx);
+        body.put("jobId", jobId);
+        if (tenant != null) {
+            // Refuse before writing anything: another tenant's job does not exist for this token.
+            // When the store cannot answer yet, the processor still refuses it (unknown_job).
+            try {
+                visibleJob(jobId, tenant, ctx);
+            } catch (Problem.ProblemException e) {
+                if (e.problem().status() != 503) {
+                    throw e;
+                }
+            }
+        }
+        submit(ctx, CommandType.fromWire("job." + action), body, tenant, 200);
+    }
+
+    void get(Context ctx) {
+        String tenant = auth.tenantOf(ctx);
+        String jobId = ctx.pathParam("id");
+        JobReader.Snapshot job = visibleJob(jobId, tenant, ctx).orElseThrow(() -> notFound(jobId));
+        ctx.contentType("application/json").result(job.json());
+    }
+
+    void list(Context ctx) {
+        String tenant = auth.tenantOf(ctx);
+        if (tenant == null) {
+            tenant = ctx.queryParam("tenant");
+        }
+        int limit = parseLimit(ctx.queryParam("limit"));
+        JobQueries.Page page = database()
+                .list(tenant, ctx.queryParam("status"), ctx.queryParam("type"), limit, ctx.queryParam("cursor"));
+        ctx.contentType("application/json").result(Json.bytes(g -> {
+            g.writeStartObject();
+            writeArray(g, "jobs", page.jobs());
+            Json.writeStringOrNull(g, "nextCursor", page.nextCursor());
+            g.writeEndObject();
+        }));
+    }
+
+    void history(Context ctx) {
+        String tenant = auth.tenantOf(ctx);
+        String jobId = ctx.pathParam("id");
+        List<byte[]> events = database().history(jobId, tenant).orElseThrow(() -> notFound(jobId));
+        ctx.contentType("application/json").result(Json.bytes(g -> {
+            g.writeStartObject();
+            writeArray(g, "events", events);
+            g.writeEndObject();
+        }));
+    }
+
+    private void submit(Context ctx, CommandType type, ObjectNode body, String tenant, int createdStatus) {
+        body.put("type", type.wireName());
+        if (tenant != null) {
+            JsonNode asked = body.get("tenant");
+            if (asked != null && !tenant.equals(asked.asText())) {
+                throw Problem.of(
+                                403,
+                                "forbidden",
+                                "Forbidden",
+                                "this token acts for tenant " + tenant + ", not " + asked.asText())
+                        .exception();
+            }
+            body.put("tenant", tenant);
+        }
+        if (!body.hasNonNull("commandId")) {
+            String key = ctx.header("Idempotency-Key");
+            body.put(
+                    "commandId",
+                    key != null && !key.isBlank() ? key : UUID.randomUUID().toString());
+        }
+        CommandRead read = CommandCodec.read(body);
+        if (read instanceof CommandRead.Invalid invalid) {
+            throw Problem.of(422, "schema-violation", "Unprocessable Content", "the command is not valid")
+                    .withErrors(Arrays.asList(invalid.message().split("; ")))
+                    .withReason(invalid.reason().wireName())
+                    .exception();
+        }
+        Command command = ((CommandRead.Valid) read).command();
+        ctx.header("Location", "/v1/jobs/" + command.jobId());
+        Duration wait = parseWait(ctx.queryParam("wait"));
+        if (wait.isZero()) {
+            gateway.send(command);
+            accepted(ctx, command, "accepted");
+            return;
+        }
+        if (!gateway.canWait()) {
+            throw Problem.of(
+                            503,
+                            "not-ready",
+                            "Service Unavailable",
+                            "outcomes cannot be followed yet; retry, or send without ?wait=")
+                    .exception();
+        }
+        Optional<OutcomeTracker.Outcome> outcome = gateway.sendAndWait(command, wait);
+        if (outcome.isEmpty()) {
+            accepted(ctx, command, "pending"); // written, but no event or rejection within the wait
+        } else if (outcome.get().rejection() != null) {
+            throw rejected(outcome.get().rejection());
+        } else {
+            ctx.status(createdStatus)
+                    .contentType("application/json")
+                    .result(Json.bytes(g -> g.writeTree(outcome.get().job())));
+        }
+    }
+
+    private static void accepted(Context ctx, Command command, String outcome) {
+        ctx.status(202).contentType("application/json").result(Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("jobId", command.jobId());
+            g.writeStringField("commandId", command.commandId());
+            g.writeStringField("outcome", outcome);
+            g.writeEndObject();
+        }));
+    }
+
+    /** A rejection as a problem: 404 for a job that does not exist, 422 for an invalid command, else 409. */
+    static Problem.ProblemException rejected(JsonNode rejection) {
+        String reason = rejection.path("reason").asText();
+        String message = rejection.path("message").asText();
+        Problem problem = switch (reason) {
+            case "unknown_job" -> Problem.of(404, "not-found", "Not Found", message);
+            case "schema_violation", "malformed", "too_large" ->
+                Problem.of(422, "schema-violation", "Unprocessable Content", message);
+            default -> Problem.of(409, reason.replace('_', '-'), "Conflict", message);
+        };
+        return problem.withReason(reason).exception();
+    }
+
+    private Optional<JobReader.Snapshot> visibleJob(String jobId, String tenant, Context ctx) {
+        if (!CommandCodec.JOB_ID.matcher(jobId).matches()) {
+            throw notFound(jobId);
+        }
+        Optional<JobReader.Snapshot> job =
+                reader.find(jobId, ctx.header("Authorization"), ctx.header(StoreJobReader.FORWARDED_HEADER) != null);
+        if (job.isPresent() && tenant != null && !tenant.equals(job.get().tenant())) {
+            throw notFound(jobId);
+        }
+        return job;
+    }
+
+    private JobQueries database() {
+        if (queries == null) {
+            throw Problem.of(
+                            503,
+                            "no-database",
+                            "Service Unavailable",
+                            "this instance has no PostgreSQL configured; lists and history come from the sink's tables")
+                    .exception();
+        }
+        return queries;
+    }
+
+    private static ObjectNode body(Context ctx) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            throw Problem.of(
+                            400,
+                            "malformed",
+                            "Bad Request",
+                            "the body is not JSON: "
+                                    + e.getMessage().lines().findFirst().orElse(""))
+                    .exception();
+        }
+        if (node == null || !node.isObject()) {
+            throw Problem.of(400, "malformed", "Bad Request", "the body must be a JSON object")
+                    .exception();
+        }
+        return (ObjectNode) node;
+    }
+
+    private Duration parseWait(String value) {
+        if (value == null || value.isBlank()) {
+            return Duration.ZERO;
+        }
+        Matcher m = WAIT.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw Problem.of(
+                            400,
+                            "bad-parameter",
+                            "Bad Request",
+                            "wait is a duration like 10s, 500ms or 1m, not '" + value + "'")
+                    .exception();
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration wait = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+        return wait.compareTo(maxWait) > 0 ? maxWait : wait;
+    }
+
+    private static int parseLimit(String value) {
+        if (value == null) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw Problem.of(400, "bad-parameter", "Bad Request", "limit is 1 to " + MAX_PAGE + ", not '" + value + "'")
+                .exception();
+    }
+
+    private static Problem.ProblemException notFound(String jobId) {
+        return Problem.of(404, "not-found", "Not Found", "no job " + jobId).exception();
+    }
+
+    private static void writeArray(JsonGenerator g, String field, List<byte[]> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (byte[] value : values) {
+            g.writeRawValue(new String(value, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        g.writeEndArray();
+    }
+}

@@ -1,0 +1,161 @@
+package io.jobline.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobline.wire.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Correlates commands with their outcomes for {@code ?wait=}: follows the timeline and the
+ * rejections (read_committed, every partition, from the end) and completes the future of a
+ * command when its first committed event (causationid) or its rejection (commandId) appears.
+ */
+public final class OutcomeTracker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeTracker.class);
+
+    /** What became of a command: the job after its events, or its rejection. */
+    public record Outcome(JsonNode job, JsonNode rejection) {}
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String timelineTopic;
+    private final String rejectionsTopic;
+    private final Map<String, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean ready;
+    private volatile boolean running = true;
+
+    public OutcomeTracker(Properties kafka, String timelineTopic, String rejectionsTopic) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.timelineTopic = timelineTopic;
+        this.rejectionsTopic = rejectionsTopic;
+        this.thread = new Thread(this::run, "jobline-outcomes");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Whether outcomes of commands sent from now on will be seen. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Call before sending the command, so its outcome cannot slip past. */
+    public CompletableFuture<Outcome> expect(String commandId) {
+        return waiting.computeIfAbsent(commandId, id -> new CompletableFuture<>());
+    }
+
+    public void forget(String commandId) {
+        waiting.remove(commandId);
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            while (running && partitions.isEmpty()) {
+                partitions = partitionsOf(timelineTopic, rejectionsTopic);
+                if (partitions.isEmpty()) {
+                    Thread.sleep(500); // the topics are not created yet
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve now: what is sent after "ready" is after this
+            ready = true;
+            while (running) {
+                Map<String, JsonNode> lastEvents = new HashMap<>();
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (!waiting.isEmpty()) {
+                        collect(record, lastEvents);
+                    }
+                }
+                lastEvents.forEach((commandId, event) -> complete(commandId, new Outcome(event.at("/data/job"), null)));
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("the outcome tracker stopped; ?wait= requests will time out", e);
+        } finally {
+            ready = false;
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void collect(ConsumerRecord<String, byte[]> record, Map<String, JsonNode> lastEvents) {
+        JsonNode value;
+        try {
+            value = Json.MAPPER.readTree(record.value());
+        } catch (IOException | RuntimeException e) {
+            return; // not ours to judge: the sink records unreadable values
+        }
+        if (record.topic().equals(timelineTopic)) {
+            String commandId = value.path("causationid").asText(null);
+            if (commandId != null && waiting.containsKey(commandId)) {
+                lastEvents.put(commandId, value); // a command's events are consecutive: keep the last
+            }
+        } else {
+            String commandId = value.path("commandId").asText(null);
+            if (commandId != null) {
+                complete(commandId, new Outcome(null, value));
+            }
+        }
+    }
+
+    private void complete(String commandId, Outcome outcome) {
+        CompletableFuture<Outcome> future = waiting.remove(commandId);
+        if (future != null) {
+            future.complete(outcome);
+        }
+    }
+
+    private List<TopicPartition> partitionsOf(String... topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos == null || infos.isEmpty()) {
+                return List.of();
+            }
+            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        return partitions;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        waiting.values().forEach(f -> f.cancel(false));
+    }
+}

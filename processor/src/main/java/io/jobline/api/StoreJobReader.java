@@ -1,0 +1,99 @@
+package io.jobline.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobline.domain.Job;
+import io.jobline.stream.JobStateStore;
+import io.jobline.stream.JoblineTopology;
+import io.jobline.wire.JobJson;
+import io.jobline.wire.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads a job from the processor's job-state store (Kafka Streams interactive queries). When
+ * another instance owns the job's partition, the read is forwarded to that instance's API.
+ */
+public final class StoreJobReader implements JobReader {
+
+    /** Marks a forwarded read, so that it is answered locally and never forwarded again. */
+    public static final String FORWARDED_HEADER = "X-Jobline-Forwarded";
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public StoreJobReader(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    @Override
+    public Optional<Snapshot> find(String jobId, String authorization, boolean forwarded) {
+        KeyQueryMetadata owner = streams.queryMetadataForKey(
+                JoblineTopology.JOB_STATE_STORE, jobId, Serdes.String().serializer());
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw notReady("the processor has not assigned its partitions yet");
+        }
+        if (!forwarded && !owner.activeHost().equals(self)) {
+            return forward(owner.activeHost(), jobId, authorization);
+        }
+        return local(jobId);
+    }
+
+    /** Reads this instance's own store (also for reads forwarded here). */
+    public Optional<Snapshot> local(String jobId) {
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    JoblineTopology.JOB_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            Job job = JobStateStore.decode(store.get(jobId));
+            return job == null ? Optional.empty() : Optional.of(new Snapshot(job.tenant(), JobJson.write(job)));
+        } catch (InvalidStateStoreException e) {
+            throw notReady("the job-state store is not queryable right now (" + e.getMessage() + ")");
+        }
+    }
+
+    private Optional<Snapshot> forward(HostInfo owner, String jobId, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/jobs/" + jobId))
+                .timeout(Duration.ofSeconds(5))
+                .header(FORWARDED_HEADER, "1")
+                .GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw notReady("the instance that owns the job answered " + response.statusCode());
+            }
+            JsonNode job = Json.MAPPER.readTree(response.body());
+            return Optional.of(new Snapshot(job.path("tenant").asText(), response.body()));
+        } catch (IOException e) {
+            throw notReady("the instance that owns the job (" + owner + ") cannot be reached: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw notReady("interrupted");
+        }
+    }
+
+    private static Problem.ProblemException notReady(String detail) {
+        return Problem.of(503, "not-ready", "Service Unavailable", detail).exception();
+    }
+}

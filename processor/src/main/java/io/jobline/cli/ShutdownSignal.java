@@ -1,0 +1,29 @@
+package io.jobline.cli;
+
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * Waits for SIGTERM or SIGINT (Ctrl-C) so that a long-running command stops its parts in order on
+ * its own thread and exits 0, instead of racing the JVM's shutdown hooks.
+ */
+final class ShutdownSignal {
+
+    private final CountDownLatch received = new CountDownLatch(1);
+    private volatile String name;
+
+    ShutdownSignal() {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), s -> {
+                name = "SIG" + s.getName();
+                received.countDown();
+            });
+        }
+    }
+
+    /** Blocks until a signal arrives; returns its name. */
+    String await() throws InterruptedException {
+        received.await();
+        return name;
+    }
+}

@@ -1,0 +1,156 @@
+package io.jobline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobline.config.JoblineConfig;
+import io.jobline.wire.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Follows the timeline (read_committed) and prints one readable line per event, or the raw CloudEvent",
+            "JSON with --raw. Filters combine; Ctrl-C stops."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  jobline tail --from-beginning",
+            "  jobline tail --job job-42 --raw",
+            "  jobline tail --tenant acme --type job.failed --max 10"
+        })
+final class TailCommand implements Callable<Integer> {
+
+    @Option(names = "--from-beginning", description = "Start at the first event, not at the end.")
+    boolean fromBeginning;
+
+    @Option(names = "--job", paramLabel = "ID", description = "Only this job's events.")
+    String job;
+
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "Only this tenant's events.")
+    String tenant;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type, e.g. job.failed.")
+    String type;
+
+    @Option(names = "--raw", description = "Print each event's JSON as it is on the topic.")
+    boolean raw;
+
+    @Option(names = "--max", paramLabel = "N", description = "Stop after N events (default: follow forever).")
+    long max = Long.MAX_VALUE;
+
+    @Option(names = "--idle-exit", paramLabel = "SECONDS", description = "Stop after this long without events.")
+    Long idleExitSeconds;
+
+    @Mixin
+    ConfigOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        JoblineConfig config = options.load();
+        Properties props = JoblineRuntime.clientProperties(config);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "jobline-tail-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long shown = 0;
+        long idleSince = System.nanoTime();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(config.get(JoblineConfig.TIMELINE_TOPIC)));
+            while (shown < max) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()
+                        && idleExitSeconds != null
+                        && System.nanoTime() - idleSince
+                                > Duration.ofSeconds(idleExitSeconds).toNanos()) {
+                    break;
+                }
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    idleSince = System.nanoTime();
+                    if (job != null && !job.equals(record.key())) {
+                        continue;
+                    }
+                    JsonNode event = parse(record.value());
+                    if (event == null || !matches(event)) {
+                        continue;
+                    }
+                    out.println(raw ? new String(record.value(), StandardCharsets.UTF_8) : readable(event));
+                    out.flush();
+                    if (++shown >= max) {
+                        break;
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    private boolean matches(JsonNode event) {
+        return (tenant == null || tenant.equals(event.path("tenant").asText()))
+                && (type == null || type.equals(event.path("type").asText()));
+    }
+
+    /** {@code 2026-11-29T10:00:00.000Z job-42 #3 job.started scheduled -> running (started) attempt 1 ...} */
+    static String readable(JsonNode event) {
+        JsonNode data = event.path("data");
+        StringBuilder line = new StringBuilder()
+                .append(event.path("time").asText())
+                .append(' ')
+                .append(event.path("subject").asText())
+                .append(" #")
+                .append(event.path("sequence").asLong())
+                .append(' ')
+                .append(event.path("type").asText())
+                .append(' ')
+                .append(
+                        data.at("/transition/from").isNull()
+                                ? "-"
+                                : data.at("/transition/from").asText())
+                .append(" -> ")
+                .append(data.at("/transition/to").asText());
+        if (!data.at("/transition/reason").isNull()) {
+            line.append(" (").append(data.at("/transition/reason").asText()).append(')');
+        }
+        line.append(" attempt ")
+                .append(data.path("attempt").asInt())
+                .append(" failures ")
+                .append(data.path("failures").asInt());
+        if (data.has("error")) {
+            line.append(" error ").append(data.at("/error/code").asText());
+        }
+        if (data.has("retry")) {
+            line.append(" retry at ").append(data.at("/retry/retryAt").asText());
+        }
+        line.append(" tenant ").append(event.path("tenant").asText());
+        return line.toString();
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            return Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

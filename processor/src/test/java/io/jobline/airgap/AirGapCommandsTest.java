@@ -1,0 +1,124 @@
+package io.jobline.airgap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobline.cli.JoblineCli;
+import io.jobline.config.JoblineConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The launcher's air-gap commands: help, exit status, and what they print. */
+class AirGapCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    @ParameterizedTest
+    @ValueSource(strings = {"export", "import", "replay", "verify"})
+    void shouldExplainEveryCommandWithExamples(String command) {
+        Run run = run(command, "--help");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out())
+                .contains("Usage: jobline " + command)
+                .contains("Examples:")
+                .contains("jobline " + command);
+    }
+
+    @Test
+    void shouldReplayAndVerifyAPlainLogThroughTheLauncher() {
+        try (LiveSite live = AirGapFixtures.runEverything(new LiveSite(JoblineConfig.defaults()))) {
+            Path commands = AirGapFixtures.writePlain(dir.resolve("commands.ndjson"), live.commandsLog());
+            Path expected = AirGapFixtures.write(dir.resolve("live-timeline.ndjson"), live.timeline());
+
+            Run replay = run(
+                    "replay",
+                    "--input",
+                    commands.toString(),
+                    "--partitions",
+                    "1",
+                    "--timeline",
+                    dir.resolve("timeline.ndjson").toString(),
+                    "--rejections",
+                    dir.resolve("rejections.ndjson").toString());
+            assertThat(replay.exit()).as(replay.err()).isZero();
+            assertThat(replay.out()).contains("policy from the configuration: sealed=false");
+
+            Run verified = run(
+                    "verify",
+                    "--timeline",
+                    dir.resolve("timeline.ndjson").toString(),
+                    "--against",
+                    expected.toString());
+            assertThat(verified.exit()).as(verified.out()).isZero();
+            assertThat(verified.out()).contains("every hash chain holds and it equals");
+
+            List<LogRecord> tampered = new ArrayList<>(live.timeline());
+            tampered.remove(5);
+            Run refused = run(
+                    "verify",
+                    "--timeline",
+                    AirGapFixtures.write(dir.resolve("tampered.ndjson"), tampered)
+                            .toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            String job = new String(live.timeline().get(5).key(), StandardCharsets.UTF_8);
+            assertThat(refused.out()).contains("1 job(s) diverge").contains(job + ": missing");
+        }
+    }
+
+    @Test
+    void shouldNameAnInputThatIsNotThere() {
+        Run run = run("verify", "--timeline", dir.resolve("nothing.ndjson").toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("nothing.ndjson").contains("neither a bundle nor an NDJSON file");
+    }
+
+    @Test
+    void shouldRefuseABundleWithAChangedByteBeforeReplaying() throws Exception {
+        Path bundle = AirGapFixtures.writeBundle(
+                dir.resolve("bundle"),
+                "jobline.commands",
+                2,
+                List.of(RecordLinesTest.record("job-1", "{}"), RecordLinesTest.record("job-2", "{}")),
+                ProcessorPolicy.from(JoblineConfig.defaults()));
+        Path file = bundle.resolve("jobline.commands-0.ndjson");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[2] ^= 0x01;
+        Files.write(file, bytes);
+
+        Run run = run(
+                "replay",
+                "--input",
+                bundle.toString(),
+                "--timeline",
+                dir.resolve("t.ndjson").toString(),
+                "--rejections",
+                dir.resolve("r.ndjson").toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("jobline.commands-0.ndjson does not match its SHA-256");
+        assertThat(dir.resolve("t.ndjson")).doesNotExist();
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = JoblineCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,260 @@
+package io.jobline.airgap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jobline.config.JoblineConfig;
+import io.jobline.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Export and import on real brokers: records of every shape survive the trip byte for byte on
+ * their partitions, and an import that dies half-way resumes without writing anything twice.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ImportIT {
+
+    private static final int RECORDS = 5_000;
+
+    private static EmbeddedKafka source;
+    private static EmbeddedKafka target;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBrokers() {
+        source = EmbeddedKafka.start();
+        target = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopBrokers() {
+        source.close();
+        target.close();
+    }
+
+    @Test
+    void shouldResumeAnImportThatDiedHalfWayWithoutWritingAnythingTwice() throws Exception {
+        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
+        source.createTopics(2, topic);
+        produce(topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        assertThat(manifestOf(bundle).records()).isEqualTo(RECORDS);
+
+        // A bundle whose partition 0 breaks at line 2,500, sealed with matching digests: the import dies there.
+        Path broken = breakLine(bundle, topic + "-0.ndjson", 2_500, dir.resolve("broken"));
+        try (Bundle opened = Bundle.open(broken)) {
+            assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining(topic + "-0.ndjson line 2500");
+        }
+        Path halfway = export(target, topic, dir.resolve("halfway"));
+        assertThat(manifestOf(halfway).records())
+                .as("two transactions of 1,000 committed, the third aborted")
+                .isEqualTo(2_000);
+
+        Importer.Result resumed;
+        try (Bundle opened = Bundle.open(bundle)) {
+            resumed = importer(1_000).importBundle(opened, List.of());
+        }
+        assertThat(resumed.skipped()).isEqualTo(2_000);
+        assertThat(resumed.written()).isEqualTo(RECORDS - 2_000);
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThat(importer(1_000).importBundle(opened, List.of()).written())
+                    .isZero();
+        }
+
+        Path copy = export(target, topic, dir.resolve("copy"));
+        for (int partition = 0; partition < 2; partition++) {
+            List<LogRecord> original = records(bundle, topic, partition);
+            List<LogRecord> imported = records(copy, topic, partition);
+            assertThat(imported).hasSameSizeAs(original);
+            for (int i = 0; i < original.size(); i++) {
+                LogRecord o = original.get(i);
+                LogRecord c = imported.get(i);
+                assertThat(c.key()).isEqualTo(o.key());
+                assertThat(c.value()).isEqualTo(o.value());
+                assertThat(c.timestamp()).isEqualTo(o.timestamp());
+                assertThat(c.headers())
+                        .usingRecursiveFieldByFieldElementComparator()
+                        .isEqualTo(o.headers());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseToImportABundleIntoTheClusterItCameFrom() throws Exception {
+        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
+        source.createTopics(1, topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        Importer importer = new Importer(
+                new Importer.Settings(client(source), 1, "jobline", 1_000), TransferProgress.Listener.NONE);
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThatThrownBy(() -> importer.importBundle(opened, List.of()))
+                    .hasMessageContaining("exported from this very cluster");
+        }
+    }
+
+    @Test
+    void shouldRefuseATargetTopicThatWouldRestampTheRecords() throws Exception {
+        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
+        source.createTopics(1, topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        try (Admin admin = target.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                            .configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
+                    .hasMessageContaining("LogAppendTime")
+                    .hasMessageContaining(topic);
+        }
+    }
+
+    /** Records of every shape, with deliberately non-monotonic timestamps. */
+    private static void produce(String topic) {
+        Properties props = client(source);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < RECORDS; i++) {
+                byte[] key = i % 97 == 0 ? null : ("job-" + (i % 300)).getBytes(StandardCharsets.UTF_8);
+                byte[] value = switch (i % 5) {
+                    case 0 -> null;
+                    case 1 -> new byte[] {(byte) 0xff, 0, (byte) i};
+                    default -> ("{\"n\":" + i + ",\"s\":\"é \\\" \\n\"}").getBytes(StandardCharsets.UTF_8);
+                };
+                ProducerRecord<byte[], byte[]> record =
+                        new ProducerRecord<>(topic, i % 2, 1_700_000_000_000L + (i * 7919L) % 100_000, key, value);
+                if (i % 3 == 0) {
+                    record.headers()
+                            .add(new RecordHeader("content-type", "application/json".getBytes(StandardCharsets.UTF_8)));
+                    record.headers().add(new RecordHeader("raw", new byte[] {(byte) 0xc3}));
+                    record.headers().add(new RecordHeader("none", null));
+                }
+                producer.send(record);
+            }
+        }
+    }
+
+    private Path export(EmbeddedKafka broker, String topic, Path out) {
+        Exporter exporter = new Exporter(
+                new Exporter.Settings(
+                        client(broker),
+                        "test",
+                        new Manifest.Processor(
+                                "jobline",
+                                topic,
+                                "jobline.timeline",
+                                "jobline.rejections",
+                                ProcessorPolicy.from(JoblineConfig.defaults())),
+                        Duration.ofSeconds(60)),
+                TransferProgress.Listener.NONE);
+        exporter.export(new Exporter.Request(List.of(topic), Map.of(), null, out));
+        return out;
+    }
+
+    private static Importer importer(int recordsPerTransaction) {
+        return new Importer(
+                new Importer.Settings(client(target), 1, "jobline", recordsPerTransaction),
+                TransferProgress.Listener.NONE);
+    }
+
+    private static Properties client(EmbeddedKafka broker) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        return props;
+    }
+
+    private static Manifest manifestOf(Path bundle) {
+        try (Bundle opened = Bundle.open(bundle)) {
+            return opened.manifest();
+        }
+    }
+
+    private static List<LogRecord> records(Path bundle, String topic, int partition) {
+        List<LogRecord> records = new ArrayList<>();
+        try (LogInput input = LogInput.open(bundle, m -> topic)) {
+            input.forEach(r -> {
+                if (r.partition() == partition) {
+                    records.add(r);
+                }
+            });
+        }
+        return records;
+    }
+
+    /** A copy of {@code bundle} with line {@code line} of {@code file} broken, and a manifest that matches it. */
+    private static Path breakLine(Path bundle, String file, int line, Path copy) throws IOException {
+        Files.createDirectories(copy);
+        try (var files = Files.list(bundle)) {
+            for (Path path : files.toList()) {
+                Files.copy(path, copy.resolve(path.getFileName()));
+            }
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(copy.resolve(file)));
+        lines.set(line - 1, "{broken");
+        Files.write(copy.resolve(file), lines);
+        byte[] bytes = Files.readAllBytes(copy.resolve(file));
+        Manifest manifest = manifestOf(bundle);
+        List<Manifest.Topic> topics = manifest.topics().stream()
+                .map(t -> new Manifest.Topic(
+                        t.name(),
+                        t.partitions(),
+                        t.files().stream()
+                                .map(f -> !f.file().equals(file)
+                                        ? f
+                                        : new Manifest.PartitionFile(
+                                                f.partition(),
+                                                f.file(),
+                                                f.startOffset(),
+                                                f.endOffset(),
+                                                f.firstOffset(),
+                                                f.lastOffset(),
+                                                f.records(),
+                                                bytes.length,
+                                                HexFormat.of()
+                                                        .formatHex(Bundle.Digests.sha256()
+                                                                .digest(bytes))))
+                                .toList()))
+                .toList();
+        Files.write(
+                copy.resolve(Bundle.MANIFEST),
+                new Manifest(
+                                manifest.joblineVersion(),
+                                manifest.createdAt(),
+                                manifest.source(),
+                                manifest.processor(),
+                                topics)
+                        .toJson());
+        return copy;
+    }
+}

@@ -1,0 +1,256 @@
+package io.jobline.airgap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobline.config.JoblineConfig;
+import io.jobline.wire.EventCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** verify: hash chains catch a changed, removed, reordered or repeated event, and name the job. */
+class TimelineVerifierTest {
+
+    private static LiveSite live;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void runTheLiveSite() {
+        live = AirGapFixtures.runEverything(new LiveSite(JoblineConfig.defaults()));
+    }
+
+    @AfterAll
+    static void closeTheLiveSite() {
+        live.close();
+    }
+
+    @Test
+    void shouldFindEveryChainOfAnUntouchedTimelineIntact() {
+        TimelineVerifier.Report report = verify(live.timeline());
+
+        assertThat(report.divergences()).isEmpty();
+        assertThat(report.records()).isEqualTo(live.timeline().size());
+        assertThat(report.jobs()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void shouldNameTheJobOfAChangedEvent() {
+        List<LogRecord> timeline = change(live.timeline(), "a", 3, value -> value.replace("worker-1", "worker-2"));
+
+        assertThat(verify(timeline).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.CHANGED))
+                .satisfies(d -> assertThat(d.detail()).contains("event 3").contains("does not match its hash"));
+    }
+
+    @Test
+    void shouldNameTheJobOfARemovedEvent() {
+        List<LogRecord> timeline = new ArrayList<>(live.timeline());
+        timeline.remove(indexOf(timeline, "b", 3));
+
+        assertThat(verify(timeline).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("b"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING))
+                .satisfies(d -> assertThat(d.detail()).contains("event 3 missing"));
+    }
+
+    @Test
+    void shouldNameTheJobOfTwoSwappedEvents() {
+        List<LogRecord> timeline = new ArrayList<>(live.timeline());
+        int third = indexOf(timeline, "zz", 3);
+        int fourth = indexOf(timeline, "zz", 4);
+        timeline.set(third, live.timeline().get(fourth));
+        timeline.set(fourth, live.timeline().get(third));
+
+        assertThat(verify(timeline).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("zz"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.REORDERED));
+    }
+
+    @Test
+    void shouldNameTheJobOfARepeatedEvent() {
+        List<LogRecord> timeline = new ArrayList<>(live.timeline());
+        int second = indexOf(timeline, "e", 2);
+        timeline.add(second + 1, timeline.get(second));
+
+        assertThat(verify(timeline).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
+    }
+
+    @Test
+    void shouldCatchAForgedEventWhoseHashWasRecomputed() {
+        List<LogRecord> timeline = change(live.timeline(), "a", 4, value -> value.replace("\"boom\"", "\"fine\""));
+        timeline = reseal(timeline, "a", 4);
+
+        assertThat(verify(timeline).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.CHANGED))
+                .satisfies(d -> assertThat(d.detail()).contains("event 5 does not link to event 4"));
+    }
+
+    @Test
+    void shouldCatchARecordTimestampThatIsNotTheEventsTime() {
+        List<LogRecord> timeline = new ArrayList<>(live.timeline());
+        int at = indexOf(timeline, "g", 1);
+        LogRecord r = timeline.get(at);
+        timeline.set(
+                at,
+                new LogRecord(
+                        r.topic(), r.partition(), r.offset(), r.timestamp() + 1, r.key(), r.value(), r.headers()));
+
+        assertThat(verify(timeline).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
+                .satisfies(d -> assertThat(d.detail()).contains("record timestamp"));
+    }
+
+    @Test
+    void shouldCompareTwoTimelinesRecordByRecordPerJob() {
+        assertThat(verify(live.timeline(), live.timeline()).holds()).isTrue();
+
+        // A removed last event leaves every chain intact: only the comparison sees it.
+        List<LogRecord> truncated = new ArrayList<>(live.timeline());
+        int last = lastIndexOf(truncated, "a");
+        truncated.remove(last);
+        assertThat(verify(truncated).holds()).isTrue();
+        assertThat(verify(truncated, live.timeline()).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING));
+
+        List<LogRecord> extra = new ArrayList<>(live.timeline());
+        extra.add(live.timeline().get(last));
+        assertThat(verify(extra, truncated).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
+
+        List<LogRecord> moved = new ArrayList<>();
+        live.timeline()
+                .forEach(r -> moved.add(new LogRecord(
+                        r.topic(),
+                        r.partition() + (isJob(r, "f") ? 1 : 0),
+                        r.offset(),
+                        r.timestamp(),
+                        r.key(),
+                        r.value(),
+                        r.headers())));
+        assertThat(verify(moved, live.timeline()).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("f"))
+                .satisfies(d -> assertThat(d.detail()).contains("partition 1 instead of 0"));
+    }
+
+    @Test
+    void shouldTellAMissingJobFromAnExtraOne() {
+        List<LogRecord> withoutG =
+                live.timeline().stream().filter(r -> !isJob(r, "g")).toList();
+
+        assertThat(verify(withoutG, live.timeline()).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING));
+        assertThat(verify(live.timeline(), withoutG).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
+    }
+
+    private TimelineVerifier.Report verify(List<LogRecord> timeline) {
+        try (LogInput input =
+                LogInput.open(AirGapFixtures.write(dir.resolve("timeline.ndjson"), timeline), m -> null)) {
+            return TimelineVerifier.verify(input);
+        }
+    }
+
+    private TimelineVerifier.Report verify(List<LogRecord> timeline, List<LogRecord> expected) {
+        try (LogInput actual = LogInput.open(AirGapFixtures.write(dir.resolve("actual.ndjson"), timeline), m -> null);
+                LogInput reference =
+                        LogInput.open(AirGapFixtures.write(dir.resolve("expected.ndjson"), expected), m -> null)) {
+            return TimelineVerifier.verify(actual, reference);
+        }
+    }
+
+    private static List<LogRecord> change(
+            List<LogRecord> timeline, String job, long sequence, UnaryOperator<String> edit) {
+        List<LogRecord> changed = new ArrayList<>(timeline);
+        int at = indexOf(changed, job, sequence);
+        LogRecord r = changed.get(at);
+        String before = new String(r.value(), StandardCharsets.UTF_8);
+        String after = edit.apply(before);
+        assertThat(after).as("the edit changes event %d of %s", sequence, job).isNotEqualTo(before);
+        changed.set(
+                at,
+                new LogRecord(
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        r.timestamp(),
+                        r.key(),
+                        after.getBytes(StandardCharsets.UTF_8),
+                        r.headers()));
+        return changed;
+    }
+
+    /** What a forger would do: give the changed event a hash that matches its new bytes. */
+    private static List<LogRecord> reseal(List<LogRecord> timeline, String job, long sequence) {
+        List<LogRecord> resealed = new ArrayList<>(timeline);
+        int at = indexOf(resealed, job, sequence);
+        LogRecord r = resealed.get(at);
+        String value = new String(r.value(), StandardCharsets.UTF_8);
+        String body = value.substring(0, value.length() - EventCodec.HASH_SUFFIX_LENGTH) + "}";
+        String hash = "sha256:"
+                + HexFormat.of().formatHex(Bundle.Digests.sha256().digest(body.getBytes(StandardCharsets.UTF_8)));
+        String sealed = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}";
+        resealed.set(
+                at,
+                new LogRecord(
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        r.timestamp(),
+                        r.key(),
+                        sealed.getBytes(StandardCharsets.UTF_8),
+                        r.headers()));
+        assertThat(EventCodec.recomputeHash(resealed.get(at).value())).isEqualTo(hash);
+        return resealed;
+    }
+
+    private static int indexOf(List<LogRecord> timeline, String job, long sequence) {
+        for (int i = 0; i < timeline.size(); i++) {
+            if (isJob(timeline.get(i), job)
+                    && new String(timeline.get(i).value(), StandardCharsets.UTF_8)
+                            .contains("\"sequence\":" + sequence + ",")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no event " + sequence + " of " + job);
+    }
+
+    private static int lastIndexOf(List<LogRecord> timeline, String job) {
+        for (int i = timeline.size() - 1; i >= 0; i--) {
+            if (isJob(timeline.get(i), job)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no event of " + job);
+    }
+
+    private static boolean isJob(LogRecord record, String job) {
+        return job.equals(record.keyString());
+    }
+}

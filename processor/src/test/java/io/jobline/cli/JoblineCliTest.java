@@ -1,0 +1,84 @@
+package io.jobline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class JoblineCliTest {
+
+    record Run(int exitCode, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = JoblineCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static List<String> subcommands() {
+        return List.copyOf(JoblineCli.commandLine().getSubcommands().keySet()).stream()
+                .filter(name -> !name.equals("help"))
+                .toList();
+    }
+
+    @Test
+    void shouldListEverySubcommandInTheTopLevelHelp() {
+        Run help = run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: jobline");
+        assertThat(subcommands())
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(help.out()).contains(name));
+    }
+
+    @Test
+    void shouldPrintTheUsageWhenRunWithoutASubcommand() {
+        assertThat(run().out()).contains("Usage: jobline", "Commands:");
+    }
+
+    @ParameterizedTest
+    @MethodSource("subcommands")
+    void shouldDescribeEachSubcommandWithExamples(String name) {
+        Run help = run(name, "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: jobline " + name).contains("Examples:");
+    }
+
+    @Test
+    void shouldRejectAnUnknownSubcommandOrOption() {
+        assertThat(run("launch").exitCode()).isEqualTo(2);
+        Run bad = run("bench", "decision", "--comands", "5");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--comands");
+    }
+
+    @Test
+    void shouldNameTheKeyOfBadConfigurationAtStart() {
+        Run run = run("run", "--roles", "processor", "--set", "jobline.topic.partitions=none");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("jobline.topic.partitions").contains("none");
+        Run roles = run("run", "--roles", "processor,scheduler");
+        assertThat(roles.err()).contains("scheduler");
+    }
+
+    @Test
+    void shouldRefuseToRunTheApiOpenUnlessInsecure() {
+        Run run = run("run", "--roles", "api", "--bootstrap", "127.0.0.1:1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("jobline.api.tokens").contains("--insecure");
+    }
+
+    @Test
+    void shouldPrintTheVersion() {
+        assertThat(run("--version").out()).startsWith("jobline ");
+    }
+}

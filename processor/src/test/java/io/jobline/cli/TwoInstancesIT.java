@@ -1,0 +1,97 @@
+package io.jobline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobline.config.JoblineConfig;
+import io.jobline.testing.KafkaBrokerExtension;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two processor instances (processor and API roles) on one cluster: they share the partitions,
+ * and either answers GET /v1/jobs/{id} for any job, forwarding to the owner when it is the other.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class TwoInstancesIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @Test
+    void shouldShareThePartitionsAndAnswerTheSameFromEitherInstance() throws Exception {
+        String run = KafkaBrokerExtension.newRun();
+        try (JoblineRuntime first = start(run);
+                JoblineRuntime second = start(run)) {
+            ApiClient a = new ApiClient("http://127.0.0.1:" + first.apiPort(), "token-a");
+            ApiClient b = new ApiClient("http://127.0.0.1:" + second.apiPort(), "token-a");
+            awaitBothOwnPartitions(first, second);
+
+            int jobs = 24;
+            for (int i = 0; i < jobs; i++) {
+                assertThat(a.post("/v1/jobs?wait=20s", "{\"jobId\":\"two-" + i + "\",\"jobType\":\"t\"}")
+                                .status())
+                        .as("create two-%d", i)
+                        .isEqualTo(201);
+            }
+            int ownedBySecond = 0;
+            for (int i = 0; i < jobs; i++) {
+                String id = "two-" + i;
+                if (owner(second, id)) {
+                    ownedBySecond++;
+                }
+                ApiClient.Response fromA = a.get("/v1/jobs/" + id);
+                ApiClient.Response fromB = b.get("/v1/jobs/" + id);
+                assertThat(fromA.status()).as(id).isEqualTo(200);
+                assertThat(fromB.status()).as(id).isEqualTo(200);
+                assertThat(fromA.body()).as(id).isEqualTo(fromB.body());
+                assertThat(fromA.body().path("status").asText()).isEqualTo("scheduled");
+                assertThat(a.as("token-b").get("/v1/jobs/" + id).status())
+                        .as("another tenant")
+                        .isEqualTo(404);
+            }
+            assertThat(ownedBySecond).as("jobs owned by the second instance").isBetween(1, jobs - 1);
+        }
+    }
+
+    private static JoblineRuntime start(String run) {
+        JoblineConfig config = KAFKA.config(
+                "two",
+                run,
+                Map.of(
+                        "jobline.topic.partitions", "6",
+                        "jobline.api.port", "0",
+                        "jobline.api.advertised.host", "127.0.0.1",
+                        "jobline.api.tokens", "acme:token-a,globex:token-b"));
+        return JoblineRuntime.start(config, EnumSet.of(JoblineRuntime.Role.PROCESSOR, JoblineRuntime.Role.API), false);
+    }
+
+    private static void awaitBothOwnPartitions(JoblineRuntime first, JoblineRuntime second)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!(first.isReady() && second.isReady() && owns(first) && owns(second))) {
+            assertThat(System.nanoTime())
+                    .as("both instances running with partitions")
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean owns(JoblineRuntime runtime) {
+        KafkaStreams streams = runtime.streams();
+        return streams.state() == KafkaStreams.State.RUNNING
+                && streams.metadataForLocalThreads().stream()
+                        .anyMatch(t -> !t.activeTasks().isEmpty());
+    }
+
+    private static boolean owner(JoblineRuntime runtime, String jobId) {
+        var metadata = runtime.streams()
+                .queryMetadataForKey("job-state", jobId, Serdes.String().serializer());
+        return metadata.activeHost().port() == runtime.apiPort();
+    }
+}

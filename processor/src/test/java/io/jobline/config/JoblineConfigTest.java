@@ -1,0 +1,83 @@
+package io.jobline.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JoblineConfigTest {
+
+    @Test
+    void shouldUseTheDocumentedDefaults() {
+        JoblineConfig config = JoblineConfig.defaults();
+        assertThat(config.get(JoblineConfig.COMMANDS_TOPIC)).isEqualTo("jobline.commands");
+        assertThat(config.get(JoblineConfig.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
+        assertThat(config.lifecyclePolicy().defaultLeaseMs()).isEqualTo(30_000);
+        assertThat(config.egressPolicy().sealed()).isFalse();
+    }
+
+    @Test
+    void shouldLetEnvironmentOverrideTheFileAndFlagsOverrideBoth(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("jobline.properties");
+        Files.writeString(
+                file,
+                "jobline.topic.commands=from-file\njobline.topic.timeline=from-file\n"
+                        + "jobline.topic.rejections=from-file\nkafka.security.protocol=SSL\n");
+        JoblineConfig config = JoblineConfig.load(
+                file,
+                Map.of(
+                        "JOBLINE_TOPIC_TIMELINE",
+                        "from-env",
+                        "JOBLINE_TOPIC_REJECTIONS",
+                        "from-env",
+                        "JOBLINE_KAFKA_SASL_MECHANISM",
+                        "PLAIN",
+                        "JOBLINE_TEST_DB_URL",
+                        "ignored"),
+                Map.of("jobline.topic.rejections", "from-flag"));
+        assertThat(config.get(JoblineConfig.COMMANDS_TOPIC)).isEqualTo("from-file");
+        assertThat(config.get(JoblineConfig.TIMELINE_TOPIC)).isEqualTo("from-env");
+        assertThat(config.get(JoblineConfig.REJECTIONS_TOPIC)).isEqualTo("from-flag");
+        assertThat(config.kafkaProperties())
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("sasl.mechanism", "PLAIN");
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadValue() {
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.partitions", "zero")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.topic.partitions")
+                .hasMessageContaining("zero");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.jitter", "1.5")))
+                .hasMessageContaining("jobline.retry.jitter")
+                .hasMessageContaining("between 0.0 and 1.0");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.processing.guarantee", "maybe")))
+                .hasMessageContaining("exactly_once_v2");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownJoblineKey() {
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.comands", "x")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.topic.comands")
+                .hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void shouldDocumentEveryKeyWithItsDefaultInTheReadme() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("jobline.schemas.dir"), "..", "README.md"));
+        for (ConfigKey<?> key : JoblineConfig.KEYS) {
+            String shownDefault =
+                    String.valueOf(key.defaultValue()).isEmpty() ? "(empty)" : "`" + key.defaultValue() + "`";
+            assertThat(readme)
+                    .as(key.name())
+                    .contains("| `" + key.name() + "` | `" + key.envName() + "` | " + shownDefault + " | "
+                            + key.description() + " |");
+        }
+    }
+}
