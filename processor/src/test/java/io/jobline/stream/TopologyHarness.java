@@ -33,9 +33,9 @@ import org.apache.kafka.streams.test.TestRecord;
  * topic come back into it, as they would from Kafka. Every event and rejection it reads is checked
  * against its schema.
  */
-final class TopologyHarness implements AutoCloseable {
+public final class TopologyHarness implements AutoCloseable {
 
-    static final long T0 = 1_764_000_000_000L;
+    public static final long T0 = 1_764_000_000_000L;
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Path stateDir;
@@ -48,9 +48,19 @@ final class TopologyHarness implements AutoCloseable {
     private final List<TestRecord<String, byte[]>> rejectionRecords = new ArrayList<>();
     private final List<TestRecord<String, byte[]>> recordedCommands = new ArrayList<>();
     private final List<TestRecord<String, byte[]>> replayLog = new ArrayList<>();
+    private final List<TestRecord<String, byte[]>> commandsLog = new ArrayList<>();
     private long now = T0;
 
     TopologyHarness(TopologySettings settings) {
+        this(settings, JoblineConfig.of(Map.of("jobline.bootstrap.servers", "unused:9092")));
+    }
+
+    /** The topology as {@code config} configures it (topics, policy, limits). */
+    public TopologyHarness(JoblineConfig config) {
+        this(TopologySettings.from(config), config);
+    }
+
+    private TopologyHarness(TopologySettings settings, JoblineConfig config) {
         LifecycleMetrics metrics = new LifecycleMetrics();
         metrics.bindTo(registry);
         try {
@@ -58,13 +68,8 @@ final class TopologyHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Properties props = LifecycleService.streamsProperties(JoblineConfig.of(Map.of(
-                "jobline.application.id",
-                "jobline-test",
-                "jobline.bootstrap.servers",
-                "unused:9092",
-                "jobline.state.dir",
-                stateDir.toString())));
+        Properties props = LifecycleService.streamsProperties(config.with(
+                Map.of("jobline.application.id", "jobline-test", "jobline.state.dir", stateDir.toString())));
         driver = new TopologyTestDriver(JoblineTopology.build(settings, metrics), props, Instant.ofEpochMilli(T0));
         commands = driver.createInputTopic(settings.commandsTopic(), new StringSerializer(), new ByteArraySerializer());
         timeline = driver.createOutputTopic(
@@ -81,20 +86,21 @@ final class TopologyHarness implements AutoCloseable {
                 JoblineTopology.VALUE_SERDE.deserializer());
     }
 
-    long now() {
+    public long now() {
         return now;
     }
 
-    TopologyHarness send(Command command) {
+    public TopologyHarness send(Command command) {
         return sendRaw(command.jobId(), CommandCodec.write(command));
     }
 
-    TopologyHarness sendRaw(String key, byte[] value) {
+    public TopologyHarness sendRaw(String key, byte[] value) {
         return pipe(new TestRecord<>(key, value, null, now));
     }
 
     private TopologyHarness pipe(TestRecord<String, byte[]> record) {
         replayLog.add(record);
+        commandsLog.add(record);
         commands.pipeInput(record);
         drain();
         return this;
@@ -114,7 +120,7 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     /** Moves record time and wall-clock time together; due timers fire on the way. */
-    TopologyHarness advance(Duration duration) {
+    public TopologyHarness advance(Duration duration) {
         now += duration.toMillis();
         driver.advanceWallClockTime(duration);
         drain();
@@ -134,6 +140,7 @@ final class TopologyHarness implements AutoCloseable {
             JsonNode command = parse(record.value());
             Schemas.assertValid(SchemaName.COMMAND, command);
             recordedCommands.add(record);
+            commandsLog.add(record);
             if (command.path("type").asText().equals("timer.fire")) {
                 // Timer fires come from the wall clock: only the log can reproduce them.
                 replayLog.add(record);
@@ -141,11 +148,16 @@ final class TopologyHarness implements AutoCloseable {
         }
     }
 
-    List<TestRecord<String, byte[]>> timelineRecords() {
+    /** The commands topic as the processor read it: each piped command, then what it wrote back. */
+    public List<TestRecord<String, byte[]>> commandsLog() {
+        return List.copyOf(commandsLog);
+    }
+
+    public List<TestRecord<String, byte[]>> timelineRecords() {
         return List.copyOf(timelineRecords);
     }
 
-    List<TestRecord<String, byte[]>> rejectionRecords() {
+    public List<TestRecord<String, byte[]>> rejectionRecords() {
         return List.copyOf(rejectionRecords);
     }
 
