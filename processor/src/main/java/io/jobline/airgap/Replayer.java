@@ -10,16 +10,13 @@ import io.jobline.wire.RejectionRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,41 +90,72 @@ public final class Replayer {
     public Result replay(LogInput commands, Path timelineOut, Path rejectionsOut) {
         long start = System.nanoTime();
         Path work = createWorkDirectory(timelineOut);
+        Path timelinePartial = partial(timelineOut);
+        Path rejectionsPartial = partial(rejectionsOut);
+        List<Integer> order =
+                commands.parts().stream().map(LogInput.Part::partition).toList();
+        long holdInMemory = Runtime.getRuntime().maxMemory() / 4;
         Map<Integer, PartitionReplay> replays = new ConcurrentHashMap<>();
-        try {
+        boolean complete = false;
+        try (PartitionOrderedFile timeline = new PartitionOrderedFile(timelinePartial, order, work, holdInMemory / 2);
+                PartitionOrderedFile rejections =
+                        new PartitionOrderedFile(rejectionsPartial, order, work, holdInMemory / 2)) {
+            Outputs outputs = new Outputs(timeline, rejections, replays);
             if (commands.isBundle()) {
-                replayParts(commands, replays, work);
+                replayParts(commands, outputs);
             } else {
-                replayInFileOrder(commands, replays, work);
+                replayInFileOrder(commands, outputs);
             }
-            Map<Integer, PartitionReplay> ordered = new TreeMap<>(replays);
             long events = 0;
-            long rejections = 0;
+            long rejected = 0;
             long total = 0;
-            for (PartitionReplay replay : ordered.values()) {
+            for (PartitionReplay replay : replays.values()) {
                 replay.close();
                 events += replay.events;
-                rejections += replay.rejections;
+                rejected += replay.rejections;
                 total += replay.commands;
             }
-            concatenate(ordered.values().stream().map(r -> r.timelineFile).toList(), timelineOut);
-            concatenate(ordered.values().stream().map(r -> r.rejectionsFile).toList(), rejectionsOut);
-            return new Result(total, events, rejections, ordered.size(), System.nanoTime() - start);
+            complete = true;
+            return new Result(total, events, rejected, replays.size(), System.nanoTime() - start);
         } finally {
             replays.values().forEach(PartitionReplay::closeQuietly);
+            if (complete) {
+                moveIntoPlace(timelinePartial, timelineOut);
+                moveIntoPlace(rejectionsPartial, rejectionsOut);
+            } else {
+                deleteQuietly(timelinePartial);
+                deleteQuietly(rejectionsPartial);
+            }
             Bundle.deleteRecursively(work);
         }
     }
 
+    /** Where the partitions' replays write, and each partition's replay, made on first use. */
+    private final class Outputs {
+        private final PartitionOrderedFile timeline;
+        private final PartitionOrderedFile rejections;
+        private final Map<Integer, PartitionReplay> replays;
+
+        Outputs(PartitionOrderedFile timeline, PartitionOrderedFile rejections, Map<Integer, PartitionReplay> replays) {
+            this.timeline = timeline;
+            this.rejections = rejections;
+            this.replays = replays;
+        }
+
+        PartitionReplay replay(int partition) {
+            return replays.computeIfAbsent(
+                    partition, p -> new PartitionReplay(p, timeline.part(p), rejections.part(p)));
+        }
+    }
+
     /** A bundle: each partition file is read by the thread that replays it. */
-    private void replayParts(LogInput input, Map<Integer, PartitionReplay> replays, Path work) {
+    private void replayParts(LogInput input, Outputs outputs) {
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), threadFactory());
         try {
             List<Future<?>> running = new ArrayList<>();
             for (LogInput.Part part : input.parts()) {
                 running.add(pool.submit(() -> {
-                    PartitionReplay replay =
-                            replays.computeIfAbsent(part.partition(), p -> new PartitionReplay(p, work));
+                    PartitionReplay replay = outputs.replay(part.partition());
                     input.forEach(part, replay::handle);
                     replay.close();
                 }));
@@ -144,13 +172,12 @@ public final class Replayer {
      * A plain file: one reader keeps the file's order and hands each record to the worker that
      * owns its partition, so each partition is still replayed in order, by one engine.
      */
-    private void replayInFileOrder(LogInput input, Map<Integer, PartitionReplay> replays, Path work) {
+    private void replayInFileOrder(LogInput input, Outputs outputs) {
         int workers = settings.threads();
         if (workers == 1) {
             input.forEach(record -> {
                 int partition = partitionOf(record);
-                replays.computeIfAbsent(partition, p -> new PartitionReplay(p, work))
-                        .handle(record);
+                outputs.replay(partition).handle(record);
             });
             return;
         }
@@ -162,7 +189,7 @@ public final class Replayer {
             for (int w = 0; w < workers; w++) {
                 BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(16);
                 queues.add(queue);
-                running.add(pool.submit(() -> work(queue, replays, work, failure)));
+                running.add(pool.submit(() -> work(queue, outputs, failure)));
             }
             Batch[] filling = new Batch[workers];
             for (int w = 0; w < workers; w++) {
@@ -193,11 +220,7 @@ public final class Replayer {
         }
     }
 
-    private void work(
-            BlockingQueue<Batch> queue,
-            Map<Integer, PartitionReplay> replays,
-            Path work,
-            AtomicReference<Throwable> failure) {
+    private void work(BlockingQueue<Batch> queue, Outputs outputs, AtomicReference<Throwable> failure) {
         PartitionReplay[] mine = new PartitionReplay[settings.partitions()];
         try {
             while (true) {
@@ -212,9 +235,8 @@ public final class Replayer {
                     }
                     PartitionReplay replay = mine[partition];
                     if (replay == null) {
-                        replay = new PartitionReplay(partition, work);
+                        replay = outputs.replay(partition);
                         mine[partition] = replay;
-                        replays.put(partition, replay);
                     }
                     replay.handle(batch.records[i]);
                 }
@@ -288,30 +310,23 @@ public final class Replayer {
         }
     }
 
-    /** Joins the partitions' files into {@code target} in partition order (a kernel copy), then renames it into place. */
-    private static void concatenate(List<Path> parts, Path target) {
-        Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        try (FileChannel out = FileChannel.open(
-                partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (Path part : parts) {
-                if (!Files.exists(part)) {
-                    continue;
-                }
-                try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
-                    long size = in.size();
-                    long at = 0;
-                    while (at < size) {
-                        at += in.transferTo(at, size - at, out);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new AirGapException("cannot write " + target + ": " + e.getMessage(), e);
-        }
+    private static Path partial(Path target) {
+        return target.resolveSibling(target.getFileName() + ".partial");
+    }
+
+    private static void moveIntoPlace(Path partial, Path target) {
         try {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new AirGapException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Already failing; a stray .partial file says so by its name.
         }
     }
 
@@ -330,12 +345,10 @@ public final class Replayer {
         }
     }
 
-    /** One commands partition: its own engine and stores, and its two output files. */
+    /** One commands partition: its own engine and stores, and its part of the two output files. */
     private final class PartitionReplay implements CommandHandler.Output {
         private final int partition;
         private final CommandHandler handler;
-        private final Path timelineFile;
-        private final Path rejectionsFile;
         private RecordLineWriter timeline;
         private RecordLineWriter rejectionsOut;
         private long timestamp;
@@ -343,13 +356,13 @@ public final class Replayer {
         private long events;
         private long rejections;
 
-        PartitionReplay(int partition, Path work) {
+        PartitionReplay(int partition, OutputStream timeline, OutputStream rejections) {
             this.partition = partition;
             this.handler = new CommandHandler(
                     new MemoryStores().engine(new Lifecycle(settings.policy().lifecycle())),
                     settings.policy().maxCommandBytes());
-            this.timelineFile = work.resolve("timeline-" + partition + ".ndjson");
-            this.rejectionsFile = work.resolve("rejections-" + partition + ".ndjson");
+            this.timeline = new RecordLineWriter(timeline, PARTITION_BUFFER);
+            this.rejectionsOut = new RecordLineWriter(rejections, PARTITION_BUFFER);
         }
 
         void handle(LogRecord record) {
@@ -371,9 +384,6 @@ public final class Replayer {
         @Override
         public void event(TimelineEvent event, byte[] value) {
             byte[] key = event.jobId().getBytes(StandardCharsets.UTF_8);
-            if (timeline == null) {
-                timeline = open(timelineFile);
-            }
             write(
                     timeline,
                     new LogRecord(
@@ -393,9 +403,6 @@ public final class Replayer {
             int target = keyBytes == null
                     ? partition % settings.rejectionsPartitions()
                     : Partitioning.forKey(keyBytes, settings.rejectionsPartitions());
-            if (rejectionsOut == null) {
-                rejectionsOut = open(rejectionsFile);
-            }
             write(
                     rejectionsOut,
                     new LogRecord(
@@ -412,15 +419,6 @@ public final class Replayer {
         @Override
         public void command(Command command, byte[] value) {
             // Live, this follow-up became a record of the commands log, which replay reads in its place.
-        }
-
-        private RecordLineWriter open(Path file) {
-            try {
-                OutputStream out = Files.newOutputStream(file);
-                return new RecordLineWriter(out, PARTITION_BUFFER);
-            } catch (IOException e) {
-                throw new AirGapException("cannot create " + file + ": " + e.getMessage(), e);
-            }
         }
 
         private void write(RecordLineWriter writer, LogRecord record) {

@@ -16,6 +16,7 @@ import io.jobline.domain.TimerKind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,7 +143,9 @@ public final class CommandCodec {
             case HEARTBEAT -> new Command.Heartbeat(header, fields.requiredText("leaseId", ID_LENGTH));
             case COMPLETE ->
                 new Command.Complete(
-                        header, fields.optionalText("leaseId", ID_LENGTH), jsonText(fields.optionalObject("result")));
+                        header,
+                        fields.optionalText("leaseId", ID_LENGTH),
+                        jsonText(fields, "result", fields.optionalObject("result")));
             case FAIL -> readFail(header, fields);
             case CANCEL -> new Command.Cancel(header, fields.optionalText("reason", 1000));
             case RETRY -> new Command.Retry(header, fields.optionalText("reason", 1000));
@@ -207,7 +210,8 @@ public final class CommandCodec {
         if (jobType == null) {
             return null;
         }
-        return new Command.Create(header, jobType, jsonText(payload), dependsOn, retry, leaseMs, notBefore, egress);
+        return new Command.Create(
+                header, jobType, jsonText(fields, "payload", payload), dependsOn, retry, leaseMs, notBefore, egress);
     }
 
     private static Command readFail(CommandHeader header, FieldReader fields) {
@@ -253,8 +257,28 @@ public final class CommandCodec {
         }
     }
 
-    private static JsonText jsonText(ObjectNode node) {
-        return node == null ? null : new JsonText(Json.compact(node));
+    /**
+     * A payload or result, carried as compact text. A JSON escape may spell one half of a UTF-16
+     * surrogate pair without the other, which is no character at all: it could be neither written
+     * as UTF-8 nor stored by PostgreSQL, so the command is rejected rather than the text changed.
+     */
+    private static JsonText jsonText(FieldReader fields, String name, ObjectNode node) {
+        if (node == null) {
+            return null;
+        }
+        String json = Json.compact(node);
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                fields.violations()
+                        .add(name + ": holds an unpaired surrogate (\\u"
+                                + HexFormat.of().toHexDigits(c) + "), which is not Unicode text");
+                return null;
+            }
+        }
+        return new JsonText(json);
     }
 
     private static Map<CommandType, Set<String>> allowedFields() {

@@ -14,6 +14,9 @@ import java.util.Arrays;
  * One record of the commands topic, from bytes to bytes: size check, read and validate, run the
  * engine, render every event, rejection and recorded command. The live processor and the offline
  * replay both go through here, which is what makes their outputs byte-identical.
+ *
+ * <p>A handler renders into buffers it reuses, so it serves one thread: one per stream task, one per
+ * replayed partition.
  */
 public final class CommandHandler {
 
@@ -31,6 +34,7 @@ public final class CommandHandler {
 
     private final LifecycleEngine engine;
     private final int maxCommandBytes;
+    private final EventCodec eventCodec = new EventCodec();
 
     public CommandHandler(LifecycleEngine engine, int maxCommandBytes) {
         this.engine = engine;
@@ -97,7 +101,7 @@ public final class CommandHandler {
         Decision decision = engine.apply(command, timestamp, (head, events) -> {
             String link = head;
             for (TimelineEvent event : events) {
-                EventCodec.Sealed sealed = EventCodec.write(event, link);
+                EventCodec.Sealed sealed = eventCodec.write(event, link);
                 out.event(event, sealed.bytes());
                 link = sealed.hash();
             }

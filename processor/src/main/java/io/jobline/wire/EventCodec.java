@@ -1,15 +1,12 @@
 package io.jobline.wire;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.jobline.domain.Job;
 import io.jobline.domain.JobStatus;
 import io.jobline.domain.TimelineEvent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * Timeline events as CloudEvents 1.0 in structured JSON mode ({@code schemas/event-envelope.schema.json}).
@@ -28,35 +25,61 @@ public final class EventCodec {
     public static final String CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
     public static final String DATA_CONTENT_TYPE = "application/json";
 
-    private EventCodec() {}
+    private static final String HASH_PREFIX = "sha256:";
+    private static final byte[] HASH_MEMBER = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
+    /** {@code ,"hash":"sha256:} + 64 hex digits + {@code "}} */
+    public static final int HASH_SUFFIX_LENGTH = HASH_MEMBER.length + HASH_PREFIX.length() + 64 + 2;
+
+    private static final JsonBuffer.Name SPECVERSION = JsonBuffer.name("specversion");
+    private static final JsonBuffer.Name ID = JsonBuffer.name("id");
+    private static final JsonBuffer.Name SOURCE_NAME = JsonBuffer.name("source");
+    private static final JsonBuffer.Name TYPE = JsonBuffer.name("type");
+    private static final JsonBuffer.Name SUBJECT = JsonBuffer.name("subject");
+    private static final JsonBuffer.Name TIME = JsonBuffer.name("time");
+    private static final JsonBuffer.Name DATACONTENTTYPE = JsonBuffer.name("datacontenttype");
+    private static final JsonBuffer.Name TENANT = JsonBuffer.name("tenant");
+    private static final JsonBuffer.Name SEQUENCE = JsonBuffer.name("sequence");
+    private static final JsonBuffer.Name CORRELATIONID = JsonBuffer.name("correlationid");
+    private static final JsonBuffer.Name CAUSATIONID = JsonBuffer.name("causationid");
+    private static final JsonBuffer.Name IDEMPOTENCYKEY = JsonBuffer.name("idempotencykey");
+    private static final JsonBuffer.Name TRACEPARENT = JsonBuffer.name("traceparent");
+    private static final JsonBuffer.Name PREVHASH = JsonBuffer.name("prevhash");
+    private static final JsonBuffer.Name DATA = JsonBuffer.name("data");
+    private static final JsonBuffer.Name JOB_ID = JsonBuffer.name("jobId");
+    private static final JsonBuffer.Name TRANSITION = JsonBuffer.name("transition");
+    private static final JsonBuffer.Name FROM = JsonBuffer.name("from");
+    private static final JsonBuffer.Name TO = JsonBuffer.name("to");
+    private static final JsonBuffer.Name REASON = JsonBuffer.name("reason");
+    private static final JsonBuffer.Name ATTEMPT = JsonBuffer.name("attempt");
+    private static final JsonBuffer.Name FAILURES = JsonBuffer.name("failures");
+    private static final JsonBuffer.Name RETRY = JsonBuffer.name("retry");
+    private static final JsonBuffer.Name RETRY_AT = JsonBuffer.name("retryAt");
+    private static final JsonBuffer.Name RETRIES_REMAINING = JsonBuffer.name("retriesRemaining");
+    private static final JsonBuffer.Name JOB = JsonBuffer.name("job");
+    private static final JsonBuffer.Name HASH = JsonBuffer.name("hash");
 
     /** The CloudEvents id of event {@code sequence} of {@code jobId}; unique since the part after the last ':' is a number. */
     public static String eventId(String jobId, long sequence) {
         return jobId + ":" + sequence;
     }
 
-    private static final String HASH_PREFIX = "sha256:";
-    private static final byte[] HASH_MEMBER = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
-    /** {@code ,"hash":"sha256:} + 64 hex digits + {@code "}} */
-    public static final int HASH_SUFFIX_LENGTH = HASH_MEMBER.length + HASH_PREFIX.length() + 64 + 2;
-
     /** An event as written, and its hash: the head of the job's chain after it. */
     public record Sealed(byte[] bytes, String hash) {}
 
+    // One event at a time: the buffer and the digest are reused, so a codec belongs to one thread.
+    private final JsonBuffer json = new JsonBuffer(2_048);
+    private final MessageDigest sha256 = sha256();
+    private final byte[] digestHex = new byte[64];
+
     /** The event linked after {@code previousHash} (null for a job's first event). */
-    public static Sealed write(TimelineEvent event, String previousHash) {
-        byte[] body = Json.bytes(g -> write(g, event, previousHash));
-        String hash = hash(body, body.length);
-        byte[] sealed = Arrays.copyOf(body, body.length - 1 + HASH_SUFFIX_LENGTH);
-        int at = body.length - 1; // over the closing brace
-        System.arraycopy(HASH_MEMBER, 0, sealed, at, HASH_MEMBER.length);
-        at += HASH_MEMBER.length;
-        byte[] hashText = hash.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(hashText, 0, sealed, at, hashText.length);
-        at += hashText.length;
-        sealed[at++] = '"';
-        sealed[at] = '}';
-        return new Sealed(sealed, hash);
+    public Sealed write(TimelineEvent event, String previousHash) {
+        json.reset();
+        write(json, event, previousHash);
+        sha256.update(json.array(), 0, json.length());
+        hex(sha256.digest(), digestHex);
+        String hash = HASH_PREFIX + new String(digestHex, StandardCharsets.US_ASCII);
+        json.reopenObject().field(HASH, hash).endObject();
+        return new Sealed(json.toByteArray(), hash);
     }
 
     /**
@@ -75,69 +98,85 @@ public final class EventCodec {
     }
 
     private static String hash(byte[] bytes, int length) {
+        MessageDigest sha256 = sha256();
+        sha256.update(bytes, 0, length);
+        byte[] hex = new byte[64];
+        hex(sha256.digest(), hex);
+        return HASH_PREFIX + new String(hex, StandardCharsets.US_ASCII);
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private static void hex(byte[] digest, byte[] hex) {
+        for (int i = 0; i < digest.length; i++) {
+            hex[2 * i] = HEX[(digest[i] >> 4) & 0xF];
+            hex[2 * i + 1] = HEX[digest[i] & 0xF];
+        }
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(bytes, 0, length);
-            return HASH_PREFIX + HexFormat.of().formatHex(sha256.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 
-    private static void write(JsonGenerator g, TimelineEvent event, String previousHash) throws IOException {
+    private static void write(JsonBuffer out, TimelineEvent event, String previousHash) {
         Job job = event.job();
-        g.writeStartObject();
-        g.writeStringField("specversion", SPEC_VERSION);
-        g.writeStringField("id", eventId(job.jobId(), job.sequence()));
-        g.writeStringField("source", SOURCE);
-        g.writeStringField("type", event.type().wireName());
-        g.writeStringField("subject", job.jobId());
-        g.writeStringField("time", Timestamps.format(event.time()));
-        g.writeStringField("datacontenttype", DATA_CONTENT_TYPE);
-        g.writeStringField("tenant", job.tenant());
-        g.writeNumberField("sequence", job.sequence());
+        out.startObject()
+                .field(SPECVERSION, SPEC_VERSION)
+                .field(ID, eventId(job.jobId(), job.sequence()))
+                .field(SOURCE_NAME, SOURCE)
+                .field(TYPE, event.type().wireName())
+                .field(SUBJECT, job.jobId())
+                .time(TIME, event.time())
+                .field(DATACONTENTTYPE, DATA_CONTENT_TYPE)
+                .field(TENANT, job.tenant())
+                .field(SEQUENCE, job.sequence());
         if (event.correlationId() != null) {
-            g.writeStringField("correlationid", event.correlationId());
+            out.field(CORRELATIONID, event.correlationId());
         }
-        g.writeStringField("causationid", event.commandId());
-        g.writeStringField("idempotencykey", job.jobId() + "/" + event.commandId() + "/" + event.ordinal());
+        out.field(CAUSATIONID, event.commandId())
+                .field(IDEMPOTENCYKEY, job.jobId() + "/" + event.commandId() + "/" + event.ordinal());
         if (event.traceparent() != null) {
-            g.writeStringField("traceparent", event.traceparent());
+            out.field(TRACEPARENT, event.traceparent());
         }
         if (previousHash != null) {
-            g.writeStringField("prevhash", previousHash);
+            out.field(PREVHASH, previousHash);
         }
-        g.writeFieldName("data");
-        writeData(g, event);
-        g.writeEndObject();
+        out.name(DATA);
+        writeData(out, event);
+        out.endObject();
     }
 
-    private static void writeData(JsonGenerator g, TimelineEvent event) throws IOException {
+    private static void writeData(JsonBuffer out, TimelineEvent event) {
         Job job = event.job();
-        g.writeStartObject();
-        g.writeStringField("jobId", job.jobId());
-        g.writeObjectFieldStart("transition");
-        Json.writeStringOrNull(
-                g, "from", event.from() == null ? null : event.from().wireName());
-        g.writeStringField("to", event.to().wireName());
-        Json.writeStringOrNull(g, "reason", event.reason());
-        g.writeEndObject();
-        g.writeNumberField("attempt", job.attempt());
-        g.writeNumberField("failures", job.failures());
+        out.startObject()
+                .field(JOB_ID, job.jobId())
+                .name(TRANSITION)
+                .startObject()
+                .fieldOrNull(FROM, event.from() == null ? null : event.from().wireName())
+                .field(TO, event.to().wireName())
+                .fieldOrNull(REASON, event.reason())
+                .endObject()
+                .field(ATTEMPT, job.attempt())
+                .field(FAILURES, job.failures());
         if (job.status() == JobStatus.FAILED && job.retryAt() != null) {
-            g.writeObjectFieldStart("retry");
-            g.writeStringField("retryAt", Timestamps.format(job.retryAt()));
-            g.writeNumberField("retriesRemaining", job.retry().retriesRemaining(job.failures()));
-            g.writeEndObject();
+            out.name(RETRY)
+                    .startObject()
+                    .time(RETRY_AT, job.retryAt())
+                    .field(RETRIES_REMAINING, job.retry().retriesRemaining(job.failures()))
+                    .endObject();
         }
         if (job.status() == JobStatus.RUNNING && job.lease() != null) {
-            JobJson.writeLease(g, job.lease());
+            JobJson.lease(out, job.lease());
         }
         if (job.status() == JobStatus.FAILED && job.error() != null) {
-            JobJson.writeError(g, job.error());
+            JobJson.error(out, job.error());
         }
-        g.writeFieldName("job");
-        JobJson.write(g, job);
-        g.writeEndObject();
+        out.name(JOB);
+        JobJson.write(out, job);
+        out.endObject();
     }
 }

@@ -1,110 +1,155 @@
 package io.jobline.wire;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.jobline.domain.Job;
 import io.jobline.domain.JobError;
+import io.jobline.domain.JsonText;
 import io.jobline.domain.Lease;
 import io.jobline.domain.RetryPolicy;
-import java.io.IOException;
 import java.util.List;
 
 /** The job snapshot ({@code schemas/job.schema.json}): every key always present, nulls included. */
 public final class JobJson {
 
+    private static final JsonBuffer.Name JOB_ID = JsonBuffer.name("jobId");
+    private static final JsonBuffer.Name TENANT = JsonBuffer.name("tenant");
+    private static final JsonBuffer.Name JOB_TYPE = JsonBuffer.name("jobType");
+    private static final JsonBuffer.Name STATUS = JsonBuffer.name("status");
+    private static final JsonBuffer.Name ATTEMPT = JsonBuffer.name("attempt");
+    private static final JsonBuffer.Name FAILURES = JsonBuffer.name("failures");
+    private static final JsonBuffer.Name SEQUENCE = JsonBuffer.name("sequence");
+    private static final JsonBuffer.Name PAYLOAD = JsonBuffer.name("payload");
+    private static final JsonBuffer.Name DEPENDS_ON = JsonBuffer.name("dependsOn");
+    private static final JsonBuffer.Name AWAITING = JsonBuffer.name("awaiting");
+    private static final JsonBuffer.Name RETRY_POLICY = JsonBuffer.name("retryPolicy");
+    private static final JsonBuffer.Name MAX_RETRIES = JsonBuffer.name("maxRetries");
+    private static final JsonBuffer.Name INITIAL_DELAY_MS = JsonBuffer.name("initialDelayMs");
+    private static final JsonBuffer.Name MULTIPLIER = JsonBuffer.name("multiplier");
+    private static final JsonBuffer.Name MAX_DELAY_MS = JsonBuffer.name("maxDelayMs");
+    private static final JsonBuffer.Name JITTER = JsonBuffer.name("jitter");
+    private static final JsonBuffer.Name LEASE_MS = JsonBuffer.name("leaseMs");
+    private static final JsonBuffer.Name NOT_BEFORE = JsonBuffer.name("notBefore");
+    private static final JsonBuffer.Name NETWORK_INTENT = JsonBuffer.name("networkIntent");
+    private static final JsonBuffer.Name EGRESS = JsonBuffer.name("egress");
+    private static final JsonBuffer.Name ADMISSION = JsonBuffer.name("admission");
+    private static final JsonBuffer.Name SEALED = JsonBuffer.name("sealed");
+    private static final JsonBuffer.Name ALLOWLIST_DIGEST = JsonBuffer.name("allowlistDigest");
+    private static final JsonBuffer.Name LEASE = JsonBuffer.name("lease");
+    private static final JsonBuffer.Name WORKER_ID = JsonBuffer.name("workerId");
+    private static final JsonBuffer.Name LEASE_ID = JsonBuffer.name("leaseId");
+    private static final JsonBuffer.Name EXPIRES_AT = JsonBuffer.name("expiresAt");
+    private static final JsonBuffer.Name RETRY_AT = JsonBuffer.name("retryAt");
+    private static final JsonBuffer.Name RESULT = JsonBuffer.name("result");
+    private static final JsonBuffer.Name ERROR = JsonBuffer.name("error");
+    private static final JsonBuffer.Name CODE = JsonBuffer.name("code");
+    private static final JsonBuffer.Name MESSAGE = JsonBuffer.name("message");
+    private static final JsonBuffer.Name RETRYABLE = JsonBuffer.name("retryable");
+    private static final JsonBuffer.Name REASON = JsonBuffer.name("reason");
+    private static final JsonBuffer.Name CORRELATION_ID = JsonBuffer.name("correlationId");
+    private static final JsonBuffer.Name CREATED_AT = JsonBuffer.name("createdAt");
+    private static final JsonBuffer.Name UPDATED_AT = JsonBuffer.name("updatedAt");
+    private static final JsonBuffer.Name COMPLETED_AT = JsonBuffer.name("completedAt");
+
     private JobJson() {}
 
     public static byte[] write(Job job) {
-        return Json.bytes(g -> write(g, job));
+        return write(new JsonBuffer(1_024), job).toByteArray();
     }
 
-    public static void write(JsonGenerator g, Job job) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("jobId", job.jobId());
-        g.writeStringField("tenant", job.tenant());
-        g.writeStringField("jobType", job.jobType());
-        g.writeStringField("status", job.status().wireName());
-        g.writeNumberField("attempt", job.attempt());
-        g.writeNumberField("failures", job.failures());
-        g.writeNumberField("sequence", job.sequence());
-        g.writeFieldName("payload");
+    public static JsonBuffer write(JsonBuffer out, Job job) {
+        out.startObject()
+                .field(JOB_ID, job.jobId())
+                .field(TENANT, job.tenant())
+                .field(JOB_TYPE, job.jobType())
+                .field(STATUS, job.status().wireName())
+                .field(ATTEMPT, job.attempt())
+                .field(FAILURES, job.failures())
+                .field(SEQUENCE, job.sequence())
+                .name(PAYLOAD);
         if (job.payload() == null) {
-            g.writeStartObject();
-            g.writeEndObject();
+            out.startObject().endObject();
         } else {
-            g.writeRawValue(job.payload().json());
+            out.raw(job.payload().json());
         }
-        writeStrings(g, "dependsOn", job.dependsOn());
-        writeStrings(g, "awaiting", job.awaiting());
-        writeRetryPolicy(g, job.retry());
-        Json.writeNumberOrNull(g, "leaseMs", job.leaseMs());
-        Json.writeTimeOrNull(g, "notBefore", job.notBefore());
+        strings(out, DEPENDS_ON, job.dependsOn());
+        strings(out, AWAITING, job.awaiting());
+        retryPolicy(out, job.retry());
+        out.fieldOrNull(LEASE_MS, job.leaseMs()).timeOrNull(NOT_BEFORE, job.notBefore());
+        out.name(NETWORK_INTENT);
         if (job.egress() == null) {
-            g.writeNullField("networkIntent");
+            out.nullValue();
         } else {
-            g.writeObjectFieldStart("networkIntent");
-            writeStrings(g, "egress", job.egress());
-            g.writeEndObject();
+            out.startObject();
+            strings(out, EGRESS, job.egress());
+            out.endObject();
         }
-        g.writeObjectFieldStart("admission");
-        g.writeBooleanField("sealed", job.admission().sealed());
-        Json.writeStringOrNull(g, "allowlistDigest", job.admission().allowlistDigest());
-        g.writeEndObject();
+        out.name(ADMISSION)
+                .startObject()
+                .field(SEALED, job.admission().sealed())
+                .fieldOrNull(ALLOWLIST_DIGEST, job.admission().allowlistDigest())
+                .endObject();
         if (job.lease() == null) {
-            g.writeNullField("lease");
+            out.name(LEASE).nullValue();
         } else {
-            writeLease(g, job.lease());
+            lease(out, job.lease());
         }
-        Json.writeTimeOrNull(g, "retryAt", job.retryAt());
-        if (job.result() == null) {
-            g.writeNullField("result");
-        } else {
-            g.writeFieldName("result");
-            g.writeRawValue(job.result().json());
-        }
+        out.timeOrNull(RETRY_AT, job.retryAt());
+        rawOrNull(out, RESULT, job.result());
         if (job.error() == null) {
-            g.writeNullField("error");
+            out.name(ERROR).nullValue();
         } else {
-            writeError(g, job.error());
+            error(out, job.error());
         }
-        Json.writeStringOrNull(g, "reason", job.reason());
-        Json.writeStringOrNull(g, "correlationId", job.correlationId());
-        g.writeStringField("createdAt", Timestamps.format(job.createdAt()));
-        g.writeStringField("updatedAt", Timestamps.format(job.updatedAt()));
-        Json.writeTimeOrNull(g, "completedAt", job.completedAt());
-        g.writeEndObject();
+        return out.fieldOrNull(REASON, job.reason())
+                .fieldOrNull(CORRELATION_ID, job.correlationId())
+                .time(CREATED_AT, job.createdAt())
+                .time(UPDATED_AT, job.updatedAt())
+                .timeOrNull(COMPLETED_AT, job.completedAt())
+                .endObject();
     }
 
-    static void writeLease(JsonGenerator g, Lease lease) throws IOException {
-        g.writeObjectFieldStart("lease");
-        g.writeStringField("workerId", lease.workerId());
-        g.writeStringField("leaseId", lease.leaseId());
-        g.writeStringField("expiresAt", Timestamps.format(lease.expiresAt()));
-        g.writeEndObject();
+    static void lease(JsonBuffer out, Lease lease) {
+        out.name(LEASE)
+                .startObject()
+                .field(WORKER_ID, lease.workerId())
+                .field(LEASE_ID, lease.leaseId())
+                .time(EXPIRES_AT, lease.expiresAt())
+                .endObject();
     }
 
-    static void writeError(JsonGenerator g, JobError error) throws IOException {
-        g.writeObjectFieldStart("error");
-        g.writeStringField("code", error.code());
-        Json.writeStringOrNull(g, "message", error.message());
-        g.writeBooleanField("retryable", error.retryable());
-        g.writeEndObject();
+    static void error(JsonBuffer out, JobError error) {
+        out.name(ERROR)
+                .startObject()
+                .field(CODE, error.code())
+                .fieldOrNull(MESSAGE, error.message())
+                .field(RETRYABLE, error.retryable())
+                .endObject();
     }
 
-    private static void writeRetryPolicy(JsonGenerator g, RetryPolicy retry) throws IOException {
-        g.writeObjectFieldStart("retryPolicy");
-        g.writeNumberField("maxRetries", retry.maxRetries());
-        g.writeNumberField("initialDelayMs", retry.initialDelayMs());
-        g.writeNumberField("multiplier", retry.multiplier());
-        g.writeNumberField("maxDelayMs", retry.maxDelayMs());
-        g.writeNumberField("jitter", retry.jitter());
-        g.writeEndObject();
+    private static void retryPolicy(JsonBuffer out, RetryPolicy retry) {
+        out.name(RETRY_POLICY)
+                .startObject()
+                .field(MAX_RETRIES, retry.maxRetries())
+                .field(INITIAL_DELAY_MS, retry.initialDelayMs())
+                .field(MULTIPLIER, retry.multiplier())
+                .field(MAX_DELAY_MS, retry.maxDelayMs())
+                .field(JITTER, retry.jitter())
+                .endObject();
     }
 
-    private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
+    private static void rawOrNull(JsonBuffer out, JsonBuffer.Name name, JsonText json) {
+        out.name(name);
+        if (json == null) {
+            out.nullValue();
+        } else {
+            out.raw(json.json());
+        }
+    }
+
+    private static void strings(JsonBuffer out, JsonBuffer.Name name, List<String> values) {
+        out.name(name).startArray();
         for (String value : values) {
-            g.writeString(value);
+            out.string(value);
         }
-        g.writeEndArray();
+        out.endArray();
     }
 }

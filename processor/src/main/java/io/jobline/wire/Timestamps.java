@@ -23,29 +23,39 @@ public final class Timestamps {
      * rendering an event). Other years, which {@code uuuu} prints with a sign, go through {@link #OUT}.
      */
     public static String format(long epochMillis) {
+        byte[] text = new byte[MAX_LENGTH];
+        return new String(text, 0, format(epochMillis, text, 0), StandardCharsets.US_ASCII);
+    }
+
+    /** The most bytes {@link #format(long, byte[], int)} writes. */
+    public static final int MAX_LENGTH = 32;
+
+    /** Writes the time as {@link #format(long)} does into {@code text} at {@code at}; returns where it ends. */
+    public static int format(long epochMillis, byte[] text, int at) {
         long day = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
         int millisOfDay = (int) Math.floorMod(epochMillis, MILLIS_PER_DAY);
         LocalDate date = LocalDate.ofEpochDay(day);
         int year = date.getYear();
         if (year < 0 || year > 9999) {
-            return OUT.format(Instant.ofEpochMilli(epochMillis));
+            byte[] signed = OUT.format(Instant.ofEpochMilli(epochMillis)).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(signed, 0, text, at, signed.length);
+            return at + signed.length;
         }
-        byte[] text = new byte[24];
-        digits(text, 0, year, 4);
-        text[4] = '-';
-        digits(text, 5, date.getMonthValue(), 2);
-        text[7] = '-';
-        digits(text, 8, date.getDayOfMonth(), 2);
-        text[10] = 'T';
-        digits(text, 11, millisOfDay / 3_600_000, 2);
-        text[13] = ':';
-        digits(text, 14, millisOfDay / 60_000 % 60, 2);
-        text[16] = ':';
-        digits(text, 17, millisOfDay / 1_000 % 60, 2);
-        text[19] = '.';
-        digits(text, 20, millisOfDay % 1_000, 3);
-        text[23] = 'Z';
-        return new String(text, StandardCharsets.US_ASCII);
+        digits(text, at, year, 4);
+        text[at + 4] = '-';
+        digits(text, at + 5, date.getMonthValue(), 2);
+        text[at + 7] = '-';
+        digits(text, at + 8, date.getDayOfMonth(), 2);
+        text[at + 10] = 'T';
+        digits(text, at + 11, millisOfDay / 3_600_000, 2);
+        text[at + 13] = ':';
+        digits(text, at + 14, millisOfDay / 60_000 % 60, 2);
+        text[at + 16] = ':';
+        digits(text, at + 17, millisOfDay / 1_000 % 60, 2);
+        text[at + 19] = '.';
+        digits(text, at + 20, millisOfDay % 1_000, 3);
+        text[at + 23] = 'Z';
+        return at + 24;
     }
 
     private static void digits(byte[] text, int at, int value, int width) {

@@ -1,0 +1,326 @@
+package io.jobline.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * JSON written straight into one reusable byte array, for the messages written once per event:
+ * the timeline event and the job snapshot inside it. Field names are encoded once, as
+ * {@link Name}s; a writer that is {@link #reset()} between messages allocates nothing.
+ *
+ * <p>It writes exactly the bytes Jackson's generator writes with jobline's settings, so the
+ * format did not change when the hot path left Jackson ({@code JsonBufferTest} holds the two to
+ * that on arbitrary strings and numbers): {@code "}, {@code \} and control characters escaped,
+ * the usual five as {@code \t \n \r \b \f}, the rest as six-character unicode escapes in upper-case
+ * hex; other characters as UTF-8, except UTF-16 surrogates, each written as a unicode escape (so an
+ * emoji is two of them); doubles as {@link Double#toString(double)}, the non-finite ones quoted.
+ */
+public final class JsonBuffer {
+
+    /** A member name, encoded once as {@code "name":}. */
+    public static final class Name {
+        private final byte[] encoded;
+
+        private Name(String name) {
+            JsonBuffer buffer = new JsonBuffer(name.length() + 8);
+            buffer.quote(name);
+            buffer.append((byte) ':');
+            this.encoded = buffer.toByteArray();
+        }
+    }
+
+    public static Name name(String name) {
+        return new Name(name);
+    }
+
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+    /** For each ASCII character: 0 when it is written as it is, else the character after the backslash. */
+    private static final byte[] ESCAPE = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPE[c] = 'u';
+        }
+        ESCAPE['"'] = '"';
+        ESCAPE['\\'] = '\\';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\r'] = 'r';
+        ESCAPE['\b'] = 'b';
+        ESCAPE['\f'] = 'f';
+    }
+
+    private byte[] bytes;
+    private int length;
+    /** A value was just written at this level: the next member or element needs a comma first. */
+    private boolean separate;
+
+    public JsonBuffer(int capacity) {
+        this.bytes = new byte[Math.max(capacity, 16)];
+    }
+
+    /** Empties the buffer for the next message, keeping its array. */
+    public JsonBuffer reset() {
+        length = 0;
+        separate = false;
+        return this;
+    }
+
+    /** The array the message is in, valid until the next write; the message is its first {@link #length()} bytes. */
+    public byte[] array() {
+        return bytes;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(bytes, length);
+    }
+
+    // ---- structure ------------------------------------------------------------------------
+
+    public JsonBuffer startObject() {
+        beforeValue();
+        append((byte) '{');
+        separate = false;
+        return this;
+    }
+
+    public JsonBuffer endObject() {
+        append((byte) '}');
+        separate = true;
+        return this;
+    }
+
+    public JsonBuffer startArray() {
+        beforeValue();
+        append((byte) '[');
+        separate = false;
+        return this;
+    }
+
+    public JsonBuffer endArray() {
+        append((byte) ']');
+        separate = true;
+        return this;
+    }
+
+    /** Takes back the closing brace of the object just written, so members can follow its last. */
+    public JsonBuffer reopenObject() {
+        if (length == 0 || bytes[length - 1] != '}') {
+            throw new IllegalStateException("no object was just closed");
+        }
+        length--;
+        separate = bytes[length - 1] != '{';
+        return this;
+    }
+
+    /** Starts a member: its value comes next. */
+    public JsonBuffer name(Name name) {
+        beforeValue();
+        append(name.encoded);
+        separate = false;
+        return this;
+    }
+
+    // ---- values ---------------------------------------------------------------------------
+
+    public JsonBuffer string(String value) {
+        beforeValue();
+        quote(value);
+        separate = true;
+        return this;
+    }
+
+    public JsonBuffer number(long value) {
+        beforeValue();
+        appendDigits(value);
+        separate = true;
+        return this;
+    }
+
+    public JsonBuffer number(double value) {
+        if (!Double.isFinite(value)) {
+            return string(Double.toString(value));
+        }
+        beforeValue();
+        appendAscii(Double.toString(value));
+        separate = true;
+        return this;
+    }
+
+    public JsonBuffer bool(boolean value) {
+        beforeValue();
+        append(value ? TRUE : FALSE);
+        separate = true;
+        return this;
+    }
+
+    public JsonBuffer nullValue() {
+        beforeValue();
+        append(NULL);
+        separate = true;
+        return this;
+    }
+
+    /** A value that is already JSON text, copied as UTF-8. */
+    public JsonBuffer raw(String json) {
+        beforeValue();
+        append(json.getBytes(StandardCharsets.UTF_8));
+        separate = true;
+        return this;
+    }
+
+    // ---- members --------------------------------------------------------------------------
+
+    public JsonBuffer field(Name name, String value) {
+        return name(name).string(value);
+    }
+
+    public JsonBuffer field(Name name, long value) {
+        return name(name).number(value);
+    }
+
+    public JsonBuffer field(Name name, double value) {
+        return name(name).number(value);
+    }
+
+    public JsonBuffer field(Name name, boolean value) {
+        return name(name).bool(value);
+    }
+
+    public JsonBuffer fieldOrNull(Name name, String value) {
+        name(name);
+        return value == null ? nullValue() : string(value);
+    }
+
+    public JsonBuffer fieldOrNull(Name name, Long value) {
+        name(name);
+        return value == null ? nullValue() : number(value);
+    }
+
+    /** An RFC 3339 time ({@link Timestamps#format}), or null. */
+    public JsonBuffer timeOrNull(Name name, Long epochMillis) {
+        name(name);
+        return epochMillis == null ? nullValue() : time(epochMillis);
+    }
+
+    public JsonBuffer time(Name name, long epochMillis) {
+        return name(name).time(epochMillis);
+    }
+
+    private JsonBuffer time(long epochMillis) {
+        beforeValue();
+        append((byte) '"');
+        ensure(Timestamps.MAX_LENGTH);
+        length = Timestamps.format(epochMillis, bytes, length);
+        append((byte) '"');
+        separate = true;
+        return this;
+    }
+
+    // ---- bytes ----------------------------------------------------------------------------
+
+    private void beforeValue() {
+        if (separate) {
+            append((byte) ',');
+        }
+    }
+
+    /** Appends ASCII text as it is: the caller knows it needs no escaping. */
+    public void appendAscii(String ascii) {
+        int n = ascii.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            bytes[length++] = (byte) ascii.charAt(i);
+        }
+    }
+
+    public void append(byte[] more) {
+        ensure(more.length);
+        System.arraycopy(more, 0, bytes, length, more.length);
+        length += more.length;
+    }
+
+    public void append(byte b) {
+        ensure(1);
+        bytes[length++] = b;
+    }
+
+    private void quote(String value) {
+        int n = value.length();
+        ensure(n * 6 + 2); // the longest a char can get: a unicode escape
+        byte[] b = bytes;
+        int p = length;
+        b[p++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                byte escape = ESCAPE[c];
+                if (escape == 0) {
+                    b[p++] = (byte) c;
+                } else {
+                    b[p++] = '\\';
+                    b[p++] = escape;
+                    if (escape == 'u') {
+                        p = hex4(b, p, c);
+                    }
+                }
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                b[p++] = '\\';
+                b[p++] = 'u';
+                p = hex4(b, p, c);
+            } else {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        b[p++] = '"';
+        length = p;
+    }
+
+    private static int hex4(byte[] b, int p, char c) {
+        b[p++] = HEX[(c >> 12) & 0xF];
+        b[p++] = HEX[(c >> 8) & 0xF];
+        b[p++] = HEX[(c >> 4) & 0xF];
+        b[p++] = HEX[c & 0xF];
+        return p;
+    }
+
+    private void appendDigits(long value) {
+        ensure(20);
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                appendAscii(Long.toString(value));
+                return;
+            }
+            bytes[length++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        int at = length + digits;
+        length = at;
+        do {
+            bytes[--at] = (byte) ('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.jobline.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobline.domain.RejectionReason;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CommandCodecTest {
+
+    @Test
+    void shouldRejectAPayloadWithAnUnpairedSurrogate() {
+        CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                + "\"payload\":{\"x\":\"a\\ud800b\"}}");
+
+        assertThat(read).isInstanceOfSatisfying(CommandRead.Invalid.class, invalid -> {
+            assertThat(invalid.reason()).isEqualTo(RejectionReason.SCHEMA_VIOLATION);
+            assertThat(invalid.message())
+                    .isEqualTo("payload: holds an unpaired surrogate (\\ud800), which is not Unicode text");
+        });
+    }
+
+    @Test
+    void shouldKeepAResultWithASurrogatePair() {
+        CommandRead read = read("{\"type\":\"job.complete\",\"commandId\":\"c1\",\"jobId\":\"j\","
+                + "\"result\":{\"x\":\"\\ud83d\\ude00\"}}");
+
+        assertThat(read)
+                .isInstanceOfSatisfying(
+                        CommandRead.Valid.class,
+                        valid -> assertThat(valid.command().toString()).contains("{\"x\":\"\uD83D\uDE00\"}"));
+    }
+
+    private static CommandRead read(String json) {
+        return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
