@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -100,12 +101,19 @@ public final class Bundle implements AutoCloseable {
      * other log file is; the first file that does not match is named.
      */
     public void verify() {
+        List<Manifest.PartitionFile> listedFiles = manifest.topics().stream()
+                .flatMap(topic -> topic.files().stream())
+                .toList();
         Set<String> listed = new HashSet<>();
-        for (Manifest.Topic topic : manifest.topics()) {
-            for (Manifest.PartitionFile file : topic.files()) {
-                listed.add(file.file());
-                verify(file);
-            }
+        listedFiles.forEach(file -> listed.add(file.file()));
+        // Hashing is most of a replay's start-up: the files are hashed on every core at once. When
+        // several do not match, the first of them in the manifest is the one named.
+        List<AirGapException> mismatches = listedFiles.parallelStream()
+                .map(this::mismatch)
+                .filter(Objects::nonNull)
+                .toList();
+        if (!mismatches.isEmpty()) {
+            throw mismatches.get(0);
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<String> stray = files.map(p -> p.getFileName().toString())
@@ -120,24 +128,26 @@ public final class Bundle implements AutoCloseable {
         }
     }
 
-    private void verify(Manifest.PartitionFile file) {
+    /** Why {@code file} does not match the manifest, or null when it does. */
+    private AirGapException mismatch(Manifest.PartitionFile file) {
         Path path = directory.resolve(file.file());
         if (!Files.isRegularFile(path)) {
-            throw new AirGapException(origin + ": " + file.file() + " is listed in " + MANIFEST + " but missing");
+            return new AirGapException(origin + ": " + file.file() + " is listed in " + MANIFEST + " but missing");
         }
         try {
             long size = Files.size(path);
             if (size != file.bytes()) {
-                throw new AirGapException(origin + ": " + file.file() + " has " + size + " bytes, " + MANIFEST
+                return new AirGapException(origin + ": " + file.file() + " has " + size + " bytes, " + MANIFEST
                         + " says " + file.bytes() + ": the file was changed or damaged");
             }
             String actual = Digests.sha256Hex(path);
             if (!actual.equals(file.sha256())) {
-                throw new AirGapException(origin + ": " + file.file() + " does not match its SHA-256 in " + MANIFEST
+                return new AirGapException(origin + ": " + file.file() + " does not match its SHA-256 in " + MANIFEST
                         + " (expected " + file.sha256() + ", found " + actual + "): the file was changed or damaged");
             }
+            return null;
         } catch (IOException e) {
-            throw new AirGapException(origin + ": cannot read " + file.file() + ": " + e.getMessage(), e);
+            return new AirGapException(origin + ": cannot read " + file.file() + ": " + e.getMessage(), e);
         }
     }
 

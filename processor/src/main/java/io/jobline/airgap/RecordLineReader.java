@@ -1,58 +1,72 @@
 package io.jobline.airgap;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import io.jobline.wire.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
 /**
  * Reads NDJSON lines in the DESIGN §7 record format, the one reader of import, replay and verify.
- * One streaming parser runs over the whole file (no tree per line); fields it does not know are
- * skipped, so that a later version's extra fields do not stop an older reader.
+ * Fields it does not know are skipped, so that a later version's extra fields do not stop an older
+ * reader; members come in any order, and whitespace (line breaks included) may be anywhere JSON
+ * allows it.
+ *
+ * <p>It scans bytes itself rather than through a JSON library: a key or value is a JSON string
+ * that stands for bytes, so it is unescaped straight into bytes, and the long runs of a value that
+ * need no unescaping are copied at once. Reading the log was a tenth of a replay's time through a
+ * general parser, which decoded every value to characters and encoded it back.
  */
 public final class RecordLineReader implements Closeable {
 
-    private final JsonParser parser;
+    private static final byte[] TOPIC = ascii("topic");
+    private static final byte[] PARTITION = ascii("partition");
+    private static final byte[] OFFSET = ascii("offset");
+    private static final byte[] TIMESTAMP = ascii("timestamp");
+    private static final byte[] KEY = ascii("key");
+    private static final byte[] KEY_BASE64 = ascii("keyBase64");
+    private static final byte[] VALUE = ascii("value");
+    private static final byte[] VALUE_BASE64 = ascii("valueBase64");
+    private static final byte[] HEADERS = ascii("headers");
+
+    private final InputStream in;
     private final String source;
+    private final byte[] buffer = new byte[64 << 10];
+    private int position;
+    private int limit;
+    private boolean eof;
+    private int line = 1;
+    /** The string just read, as bytes. */
+    private byte[] text = new byte[256];
+
+    private int textLength;
     private String lastTopic;
+    private byte[] lastTopicBytes = new byte[0];
 
     /** Reads {@code in}, which it closes; {@code source} names it in error messages. */
     public RecordLineReader(InputStream in, String source) {
+        this.in = in;
         this.source = source;
-        try {
-            this.parser = Json.MAPPER.getFactory().createParser(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
-        }
     }
 
     /** The next record, or null at the end of the file. */
     public LogRecord next() {
-        try {
-            JsonToken token = parser.nextToken();
-            if (token == null) {
-                return null;
-            }
-            if (token != JsonToken.START_OBJECT) {
-                throw error("a record is a JSON object, found " + token.asString());
-            }
-            return readRecord();
-        } catch (JsonProcessingException e) {
-            throw error("not a JSON record line: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
+        int first = skipWhitespace();
+        if (first < 0) {
+            return null;
         }
+        if (first != '{') {
+            throw error("a record is a JSON object, found '" + (char) first + "'");
+        }
+        position++;
+        return readRecord();
     }
 
-    private LogRecord readRecord() throws IOException {
+    private LogRecord readRecord() {
         String topic = null;
         int partition = LogRecord.NO_PARTITION;
         long offset = LogRecord.NO_OFFSET;
@@ -61,23 +75,28 @@ public final class RecordLineReader implements Closeable {
         byte[] key = null;
         byte[] value = null;
         List<LogRecord.Header> headers = List.of();
-        String field;
-        while ((field = parser.nextFieldName()) != null) {
-            JsonToken token = parser.nextToken();
-            switch (field) {
-                case "topic" -> topic = topic(token);
-                case "partition" -> partition = (int) number(token, field, 0, Integer.MAX_VALUE);
-                case "offset" -> offset = number(token, field, 0, Long.MAX_VALUE);
-                case "timestamp" -> {
-                    timestamp = number(token, field, Long.MIN_VALUE, Long.MAX_VALUE);
-                    hasTimestamp = true;
-                }
-                case "key" -> key = text(token, field);
-                case "keyBase64" -> key = base64(token, field);
-                case "value" -> value = text(token, field);
-                case "valueBase64" -> value = base64(token, field);
-                case "headers" -> headers = headers(token);
-                default -> parser.skipChildren();
+        while (nextMember()) {
+            if (isName(TOPIC)) {
+                topic = topic();
+            } else if (isName(PARTITION)) {
+                partition = (int) number("partition", 0, Integer.MAX_VALUE);
+            } else if (isName(OFFSET)) {
+                offset = number("offset", 0, Long.MAX_VALUE);
+            } else if (isName(TIMESTAMP)) {
+                timestamp = number("timestamp", Long.MIN_VALUE, Long.MAX_VALUE);
+                hasTimestamp = true;
+            } else if (isName(KEY)) {
+                key = bytesOrNull("key");
+            } else if (isName(KEY_BASE64)) {
+                key = base64("keyBase64");
+            } else if (isName(VALUE)) {
+                value = bytesOrNull("value");
+            } else if (isName(VALUE_BASE64)) {
+                value = base64("valueBase64");
+            } else if (isName(HEADERS)) {
+                headers = headers();
+            } else {
+                skipValue();
             }
         }
         if (!hasTimestamp) {
@@ -86,105 +105,391 @@ public final class RecordLineReader implements Closeable {
         return new LogRecord(topic, partition, offset, timestamp, key, value, headers);
     }
 
-    private List<LogRecord.Header> headers(JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_NULL) {
+    /**
+     * Moves to the next member of the object being read, leaving its name in {@link #text}; false
+     * at the object's end. Called just after the '{' and after each member's value.
+     */
+    private boolean nextMember() {
+        int c = skipWhitespace();
+        if (c == '}') {
+            position++;
+            return false;
+        }
+        if (c == ',') {
+            position++;
+            c = skipWhitespace();
+        }
+        if (c != '"') {
+            throw error("expected a member name or the end of the object");
+        }
+        position++;
+        readString();
+        if (skipWhitespace() != ':') {
+            throw error("expected ':' after a member name");
+        }
+        position++;
+        skipWhitespace();
+        return true;
+    }
+
+    private boolean isName(byte[] name) {
+        return Arrays.equals(text, 0, textLength, name, 0, name.length);
+    }
+
+    private List<LogRecord.Header> headers() {
+        if (literal("null")) {
             return List.of();
         }
-        if (token != JsonToken.START_ARRAY) {
+        if (peek() != '[') {
             throw error("headers is an array");
         }
+        position++;
         List<LogRecord.Header> headers = new ArrayList<>(2);
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            if (token != JsonToken.START_OBJECT) {
+        int c = skipWhitespace();
+        while (c != ']') {
+            if (c == ',' && !headers.isEmpty()) {
+                position++;
+                c = skipWhitespace();
+            }
+            if (c != '{') {
                 throw error("a header is an object with key and value");
             }
+            position++;
             String key = null;
             byte[] value = null;
-            String field;
-            while ((field = parser.nextFieldName()) != null) {
-                JsonToken valueToken = parser.nextToken();
-                switch (field) {
-                    case "key" -> {
-                        byte[] bytes = text(valueToken, "headers[].key");
-                        key = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
-                    }
-                    case "value" -> value = text(valueToken, "headers[].value");
-                    case "valueBase64" -> value = base64(valueToken, "headers[].valueBase64");
-                    default -> parser.skipChildren();
+            while (nextMember()) {
+                if (isName(KEY)) {
+                    byte[] bytes = bytesOrNull("headers[].key");
+                    key = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+                } else if (isName(VALUE)) {
+                    value = bytesOrNull("headers[].value");
+                } else if (isName(VALUE_BASE64)) {
+                    value = base64("headers[].valueBase64");
+                } else {
+                    skipValue();
                 }
             }
             if (key == null) {
                 throw error("a header has no key");
             }
             headers.add(new LogRecord.Header(key, value));
+            c = skipWhitespace();
         }
+        position++;
         return headers;
     }
 
-    private String topic(JsonToken token) throws IOException {
-        if (token != JsonToken.VALUE_STRING) {
+    private String topic() {
+        if (peek() != '"') {
             throw error("topic is a string");
         }
+        position++;
+        readString();
         // Every line of a partition file names the same topic: keep one String for all of them.
-        String topic = parser.getText();
-        if (!topic.equals(lastTopic)) {
-            lastTopic = topic;
+        if (lastTopic == null || !Arrays.equals(text, 0, textLength, lastTopicBytes, 0, lastTopicBytes.length)) {
+            lastTopicBytes = Arrays.copyOf(text, textLength);
+            lastTopic = new String(lastTopicBytes, StandardCharsets.UTF_8);
         }
         return lastTopic;
     }
 
-    private long number(JsonToken token, String field, long min, long max) throws IOException {
-        if (token != JsonToken.VALUE_NUMBER_INT) {
+    private long number(String field, long min, long max) {
+        int c = peek();
+        boolean negative = c == '-';
+        if (negative) {
+            position++;
+            c = peek();
+        }
+        if (c < '0' || c > '9') {
             throw error(field + " is an integer");
         }
-        long value = parser.getLongValue();
-        if (value < min || value > max) {
-            throw error(field + " is out of range: " + value);
+        long value = 0;
+        boolean overflow = false;
+        while (c >= '0' && c <= '9') {
+            int digit = c - '0';
+            // Accumulate negatively: Long.MIN_VALUE has no positive counterpart.
+            if (value < (Long.MIN_VALUE + digit) / 10) {
+                overflow = true;
+            }
+            value = value * 10 - digit;
+            position++;
+            c = peek();
+        }
+        if (c == '.' || c == 'e' || c == 'E') {
+            throw error(field + " is an integer");
+        }
+        if (!negative) {
+            overflow |= value == Long.MIN_VALUE;
+            value = -value;
+        }
+        if (overflow || value < min || value > max) {
+            throw error(field + " is out of range");
         }
         return value;
     }
 
     /** A JSON string as the UTF-8 bytes it stands for; null for JSON null. */
-    private byte[] text(JsonToken token, String field) throws IOException {
-        if (token == JsonToken.VALUE_NULL) {
+    private byte[] bytesOrNull(String field) {
+        if (literal("null")) {
             return null;
         }
-        if (token != JsonToken.VALUE_STRING) {
+        if (peek() != '"') {
             throw error(field + " is a string or null");
         }
-        char[] chars = parser.getTextCharacters();
-        int from = parser.getTextOffset();
-        int length = parser.getTextLength();
-        byte[] bytes = new byte[length];
-        for (int i = 0; i < length; i++) {
-            char c = chars[from + i];
-            if (c >= 0x80) {
-                return new String(chars, from, length).getBytes(StandardCharsets.UTF_8);
-            }
-            bytes[i] = (byte) c;
-        }
-        return bytes;
+        position++;
+        readString();
+        return Arrays.copyOf(text, textLength);
     }
 
-    private byte[] base64(JsonToken token, String field) throws IOException {
-        if (token != JsonToken.VALUE_STRING) {
+    private byte[] base64(String field) {
+        if (peek() != '"') {
             throw error(field + " is a base64 string");
         }
+        position++;
+        readString();
         try {
-            return Base64.getDecoder().decode(parser.getText());
+            return Base64.getDecoder().decode(Arrays.copyOf(text, textLength));
         } catch (IllegalArgumentException e) {
             throw error(field + " is not base64: " + e.getMessage());
         }
     }
 
+    /** Reads the rest of a string whose opening quote was consumed into {@link #text}, unescaped. */
+    private void readString() {
+        textLength = 0;
+        int high = 0; // any byte with its top bit set: the text must then be checked as UTF-8
+        while (true) {
+            int start = position;
+            byte[] b = buffer;
+            int end = limit;
+            int p = position;
+            while (p < end) {
+                byte c = b[p];
+                if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+                    break;
+                }
+                high |= c;
+                p++;
+            }
+            append(b, start, p - start);
+            position = p;
+            if (p == end) {
+                if (!fill()) {
+                    throw error("the file ends inside a string");
+                }
+                continue;
+            }
+            byte c = b[position++];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                unescape();
+            } else {
+                throw error("a control character inside a string must be escaped");
+            }
+        }
+        if (high < 0 && !Utf8.isWellFormed(text, textLength)) {
+            throw error("a string is not valid UTF-8");
+        }
+    }
+
+    private void unescape() {
+        escape(read());
+    }
+
+    private void escape(int c) {
+        switch (c) {
+            case '"', '\\', '/' -> appendByte(c);
+            case 'b' -> appendByte('\b');
+            case 'f' -> appendByte('\f');
+            case 'n' -> appendByte('\n');
+            case 'r' -> appendByte('\r');
+            case 't' -> appendByte('\t');
+            case 'u' -> unicode(hex4());
+            default -> throw error("an unknown escape in a string");
+        }
+    }
+
+    /** A UTF-16 unit from a unicode escape; a surrogate without its other half becomes '?', as Java encodes it. */
+    private void unicode(int unit) {
+        if (Character.isHighSurrogate((char) unit) && peek() == '\\') {
+            position++;
+            int next = read();
+            if (next != 'u') {
+                appendByte('?');
+                escape(next);
+                return;
+            }
+            int low = hex4();
+            if (Character.isLowSurrogate((char) low)) {
+                appendCodePoint(Character.toCodePoint((char) unit, (char) low));
+            } else {
+                appendByte('?');
+                unicode(low);
+            }
+            return;
+        }
+        appendCodePoint(Character.isSurrogate((char) unit) ? '?' : unit);
+    }
+
+    private int hex4() {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            int digit = Character.digit(read(), 16);
+            if (digit < 0) {
+                throw error("a \\u escape needs four hex digits");
+            }
+            value = value << 4 | digit;
+        }
+        return value;
+    }
+
+    private void appendCodePoint(int cp) {
+        if (cp < 0x80) {
+            appendByte(cp);
+        } else if (cp < 0x800) {
+            appendByte(0xC0 | cp >> 6);
+            appendByte(0x80 | cp & 0x3F);
+        } else if (cp < 0x10000) {
+            appendByte(0xE0 | cp >> 12);
+            appendByte(0x80 | cp >> 6 & 0x3F);
+            appendByte(0x80 | cp & 0x3F);
+        } else {
+            appendByte(0xF0 | cp >> 18);
+            appendByte(0x80 | cp >> 12 & 0x3F);
+            appendByte(0x80 | cp >> 6 & 0x3F);
+            appendByte(0x80 | cp & 0x3F);
+        }
+    }
+
+    /** Skips a value this reader does not need: any JSON value. */
+    private void skipValue() {
+        int c = skipWhitespace();
+        if (c == '"') {
+            position++;
+            readString();
+        } else if (c == '{') {
+            position++;
+            while (nextMember()) {
+                skipValue();
+            }
+        } else if (c == '[') {
+            position++;
+            c = skipWhitespace();
+            boolean first = true;
+            while (c != ']') {
+                if (!first) {
+                    if (c != ',') {
+                        throw error("expected ',' or ']' in an array");
+                    }
+                    position++;
+                }
+                first = false;
+                skipValue();
+                c = skipWhitespace();
+            }
+            position++;
+        } else if (!literal("null") && !literal("true") && !literal("false")) {
+            int start = position;
+            while ((c = peek()) == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
+                position++;
+            }
+            if (position == start) {
+                throw error("not a JSON value");
+            }
+        }
+    }
+
+    /** Consumes {@code word} when it comes next. */
+    private boolean literal(String word) {
+        if (peek() != word.charAt(0)) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (read() != word.charAt(i)) {
+                throw error("not a JSON value");
+            }
+        }
+        return true;
+    }
+
+    // ---- the byte stream --------------------------------------------------------------------
+
+    /** The next byte that is not whitespace, not consumed; -1 at the end of the file. */
+    private int skipWhitespace() {
+        while (true) {
+            int c = peek();
+            if (c == '\n') {
+                line++;
+            } else if (c != ' ' && c != '\t' && c != '\r') {
+                return c;
+            }
+            position++;
+        }
+    }
+
+    private int peek() {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position] & 0xFF;
+    }
+
+    private int read() {
+        int c = peek();
+        if (c < 0) {
+            throw error("the file ends inside a record");
+        }
+        position++;
+        return c;
+    }
+
+    private boolean fill() {
+        if (eof) {
+            return false;
+        }
+        try {
+            int n = in.read(buffer, 0, buffer.length);
+            if (n <= 0) {
+                eof = n < 0;
+                return !eof && fill();
+            }
+            position = 0;
+            limit = n;
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source, e);
+        }
+    }
+
+    private void append(byte[] bytes, int from, int length) {
+        if (textLength + length > text.length) {
+            text = Arrays.copyOf(text, Math.max(text.length * 2, textLength + length));
+        }
+        System.arraycopy(bytes, from, text, textLength, length);
+        textLength += length;
+    }
+
+    private void appendByte(int b) {
+        if (textLength == text.length) {
+            text = Arrays.copyOf(text, text.length * 2);
+        }
+        text[textLength++] = (byte) b;
+    }
+
     private AirGapException error(String message) {
-        return new AirGapException(source + " line " + parser.currentLocation().getLineNr() + ": " + message);
+        return new AirGapException(source + " line " + line + ": " + message);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
     public void close() {
         try {
-            parser.close();
+            in.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close " + source, e);
         }

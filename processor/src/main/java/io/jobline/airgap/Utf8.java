@@ -10,16 +10,21 @@ final class Utf8 {
     private Utf8() {}
 
     static boolean isWellFormed(byte[] bytes) {
+        return isWellFormed(bytes, bytes.length);
+    }
+
+    /** Whether the first {@code length} bytes are well-formed. */
+    static boolean isWellFormed(byte[] bytes, int length) {
         int i = 0;
-        while (i < bytes.length) {
+        while (i < length) {
             if (bytes[i] >= 0) {
                 i++;
             } else {
-                int length = sequenceLength(bytes, i, bytes.length);
-                if (length == 0) {
+                int sequence = sequenceLength(bytes, i, length);
+                if (sequence == 0) {
                     return false;
                 }
-                i += length;
+                i += sequence;
             }
         }
         return true;

@@ -141,6 +141,70 @@ class RecordLinesTest {
                 .map(parts -> String.join("plainplain", parts));
     }
 
+    @Property(tries = 1000)
+    void shouldUnescapeWhatAnyJsonWriterEscapes(@ForAll("anyText") String text) throws IOException {
+        // Jackson with every non-ASCII character escaped: \\uXXXX for all of them, pairs and lone halves.
+        String escaped = Json.MAPPER
+                .writer()
+                .with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                .writeValueAsString(text);
+        byte[] line = ("{\"timestamp\":1,\"value\":" + escaped + "}").getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(readAll(line).get(0).value()).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Provide
+    Arbitrary<String> anyText() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().all().ofMaxLength(40),
+                Arbitraries.strings()
+                        .withChars("\"\\/\b\f\n\r\t\u0000é€\uD83D\uDE80a")
+                        .ofMaxLength(40));
+    }
+
+    @Test
+    void shouldReadAValueLongerThanTheReadBuffer() {
+        String value = "{\"q\":\"" + "x\\\"y".repeat(60_000) + "\"}";
+        LogRecord record = new LogRecord(
+                null,
+                LogRecord.NO_PARTITION,
+                LogRecord.NO_OFFSET,
+                5,
+                null,
+                value.getBytes(StandardCharsets.UTF_8),
+                JSON);
+
+        assertSameRecord(readAll(write(List.of(record, record))).get(1), record);
+    }
+
+    @Test
+    void shouldRefuseNumbersThatAreNotInRangeIntegers() {
+        assertThatThrownBy(() -> readAll("{\"timestamp\":1.5}".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("timestamp is an integer");
+        assertThatThrownBy(() -> readAll("{\"timestamp\":9223372036854775808}".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("timestamp is out of range");
+        assertThatThrownBy(() -> readAll("{\"timestamp\":1,\"partition\":-1}".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("partition is out of range");
+        assertThat(readAll("{\"timestamp\":-9223372036854775808}".getBytes(StandardCharsets.US_ASCII))
+                        .get(0)
+                        .timestamp())
+                .isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void shouldRefuseLinesThatAreNotJsonRecords() {
+        assertThatThrownBy(() -> readAll(bytes('{', '"', 'k', 'e', 'y', '"', ':', '"', 0xC3, '"', '}')))
+                .hasMessageContaining("not valid UTF-8");
+        assertThatThrownBy(() -> readAll("{\"timestamp\":1,\"key\":\"ab".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("ends inside a string");
+        assertThatThrownBy(() -> readAll("[1]".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("a record is a JSON object");
+        assertThatThrownBy(() -> readAll("{\"timestamp\" 1}".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("expected ':'");
+        assertThatThrownBy(() -> readAll("{\"timestamp\":1,\"x\":nope}".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("not a JSON value");
+    }
+
     @Property(tries = 2000)
     void shouldJudgeUtf8AsStrictlyAsJava(@ForAll byte[] bytes) {
         assertThat(Utf8.isWellFormed(bytes)).isEqualTo(decodesStrictly(bytes));
