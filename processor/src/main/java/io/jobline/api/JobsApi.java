@@ -200,7 +200,7 @@ public final class JobsApi {
     }
 
     private Optional<JobReader.Snapshot> visibleJob(String jobId, String tenant, Context ctx) {
-        if (!CommandCodec.JOB_ID.matcher(jobId).matches()) {
+        if (!CommandCodec.JOB_ID.matches(jobId)) {
             throw notFound(jobId);
         }
         Optional<JobReader.Snapshot> job =

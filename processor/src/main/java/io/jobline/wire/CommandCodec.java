@@ -20,7 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Commands to and from JSON, as {@code schemas/command.schema.json} defines them. Reading
@@ -29,12 +28,11 @@ import java.util.regex.Pattern;
  */
 public final class CommandCodec {
 
-    public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
-    static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-    static final Pattern RFC3339 = Pattern.compile(
+    public static final TextPattern JOB_ID = TextPattern.repeated("A-Za-z0-9._:@-", 200);
+    static final TextPattern TENANT = TextPattern.repeated("A-Za-z0-9._-", 100);
+    static final TextPattern TRACEPARENT = TextPattern.of("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+    static final TextPattern RFC3339 = TextPattern.of(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
-    static final Pattern TIMER_COMMAND_ID = Pattern.compile("timer:(retry|lease|not_before):[0-9]+");
 
     static final long MAX_LEASE_MS = 86_400_000L;
     private static final int ID_LENGTH = 200;
@@ -68,7 +66,7 @@ public final class CommandCodec {
         }
         JsonNode json;
         try {
-            json = Json.MAPPER.readTree(bytes);
+            json = Json.readTree(bytes);
         } catch (JsonProcessingException e) {
             return new CommandRead.Invalid(
                     RejectionReason.MALFORMED, "not JSON: " + e.getOriginalMessage(), null, null, null, null);

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads the fields of one JSON object the way {@code schemas/command.schema.json} defines them,
@@ -48,15 +47,15 @@ final class FieldReader {
         return text(name, false, maxLength, null);
     }
 
-    String requiredText(String name, int maxLength, Pattern pattern) {
+    String requiredText(String name, int maxLength, TextPattern pattern) {
         return text(name, true, maxLength, pattern);
     }
 
-    String optionalText(String name, int maxLength, Pattern pattern) {
+    String optionalText(String name, int maxLength, TextPattern pattern) {
         return text(name, false, maxLength, pattern);
     }
 
-    private String text(String name, boolean required, int maxLength, Pattern pattern) {
+    private String text(String name, boolean required, int maxLength, TextPattern pattern) {
         JsonNode node = present(name, required);
         if (node == null) {
             return null;
@@ -68,7 +67,7 @@ final class FieldReader {
         if (value.isEmpty() || value.length() > maxLength) {
             return violation(name, "must be 1 to " + maxLength + " characters long");
         }
-        if (pattern != null && !pattern.matcher(value).matches()) {
+        if (pattern != null && !pattern.matches(value)) {
             return violation(name, "must match " + pattern.pattern());
         }
         return value;
@@ -151,7 +150,7 @@ final class FieldReader {
         return new FieldReader(child, path + name + ".", violations);
     }
 
-    List<String> optionalTextArray(String name, int maxLength, Pattern pattern) {
+    List<String> optionalTextArray(String name, int maxLength, TextPattern pattern) {
         JsonNode node = present(name, false);
         if (node == null) {
             return null;
@@ -167,7 +166,7 @@ final class FieldReader {
                     || item.textValue().isEmpty()
                     || item.textValue().length() > maxLength) {
                 violation(itemPath, "must be a string of 1 to " + maxLength + " characters");
-            } else if (pattern != null && !pattern.matcher(item.textValue()).matches()) {
+            } else if (pattern != null && !pattern.matches(item.textValue())) {
                 violation(itemPath, "must match " + pattern.pattern());
             } else {
                 values.add(item.textValue());

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -24,7 +26,17 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+    /** Trees read and written through a reader and writer made once, not resolved again per call. */
+    private static final ObjectReader TREE_READER = MAPPER.readerFor(JsonNode.class);
+
+    private static final ObjectWriter TREE_WRITER = MAPPER.writerFor(JsonNode.class);
+
     private Json() {}
+
+    /** The tree of {@code bytes}: null or a missing node when they hold no JSON value. */
+    public static JsonNode readTree(byte[] bytes) throws IOException {
+        return TREE_READER.readTree(bytes);
+    }
 
     /** Something that writes one JSON value. */
     @FunctionalInterface
@@ -47,7 +59,7 @@ public final class Json {
     /** The tree of JSON bytes that are expected to be valid (our own records); throws when they are not. */
     public static JsonNode tree(byte[] bytes) {
         try {
-            return MAPPER.readTree(bytes);
+            return readTree(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + e.getMessage(), e);
         }
@@ -56,7 +68,7 @@ public final class Json {
     /** Compact text of a tree, used to carry payloads and results through the domain unchanged. */
     public static String compact(JsonNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return TREE_WRITER.writeValueAsString(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -53,6 +53,10 @@ public final class JsonBuffer {
         ESCAPE['\f'] = 'f';
     }
 
+    private static final int DOUBLES = 16;
+    private final long[] doubleBits = new long[DOUBLES];
+    private final byte[][] doubleTexts = new byte[DOUBLES][];
+
     private byte[] bytes;
     private int length;
     /** A value was just written at this level: the next member or element needs a comma first. */
@@ -149,9 +153,26 @@ public final class JsonBuffer {
             return string(Double.toString(value));
         }
         beforeValue();
-        appendAscii(Double.toString(value));
+        append(doubleText(value));
         separate = true;
         return this;
+    }
+
+    /**
+     * {@link Double#toString(double)} as bytes, remembered: every job snapshot holds its retry
+     * policy's multiplier and jitter, nearly always the same few values, and formatting a double
+     * costs more than writing the rest of the policy.
+     */
+    private byte[] doubleText(double value) {
+        long bits = Double.doubleToRawLongBits(value);
+        int slot = Long.hashCode(bits * 0x9E3779B97F4A7C15L) & (DOUBLES - 1);
+        byte[] text = doubleTexts[slot];
+        if (text == null || doubleBits[slot] != bits) {
+            text = Double.toString(value).getBytes(StandardCharsets.US_ASCII);
+            doubleTexts[slot] = text;
+            doubleBits[slot] = bits;
+        }
+        return text;
     }
 
     public JsonBuffer bool(boolean value) {

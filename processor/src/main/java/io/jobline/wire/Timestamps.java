@@ -34,18 +34,18 @@ public final class Timestamps {
     public static int format(long epochMillis, byte[] text, int at) {
         long day = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
         int millisOfDay = (int) Math.floorMod(epochMillis, MILLIS_PER_DAY);
-        LocalDate date = LocalDate.ofEpochDay(day);
-        int year = date.getYear();
-        if (year < 0 || year > 9999) {
-            byte[] signed = OUT.format(Instant.ofEpochMilli(epochMillis)).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(signed, 0, text, at, signed.length);
-            return at + signed.length;
+        Day date = lastDay;
+        if (date.epochDay != day) {
+            LocalDate local = LocalDate.ofEpochDay(day);
+            if (local.getYear() < 0 || local.getYear() > 9999) {
+                byte[] signed = OUT.format(Instant.ofEpochMilli(epochMillis)).getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(signed, 0, text, at, signed.length);
+                return at + signed.length;
+            }
+            date = new Day(day, local);
+            lastDay = date;
         }
-        digits(text, at, year, 4);
-        text[at + 4] = '-';
-        digits(text, at + 5, date.getMonthValue(), 2);
-        text[at + 7] = '-';
-        digits(text, at + 8, date.getDayOfMonth(), 2);
+        System.arraycopy(date.text, 0, text, at, 10);
         text[at + 10] = 'T';
         digits(text, at + 11, millisOfDay / 3_600_000, 2);
         text[at + 13] = ':';
@@ -57,6 +57,24 @@ public final class Timestamps {
         text[at + 23] = 'Z';
         return at + 24;
     }
+
+    /**
+     * The date part of the latest day written: the events of a log fall on few days, and
+     * {@link LocalDate#ofEpochDay} is most of the cost of a timestamp. Immutable, so threads may
+     * share it through a plain field.
+     */
+    private record Day(long epochDay, byte[] text) {
+        Day(long epochDay, LocalDate date) {
+            this(epochDay, new byte[10]);
+            digits(text, 0, date.getYear(), 4);
+            text[4] = '-';
+            digits(text, 5, date.getMonthValue(), 2);
+            text[7] = '-';
+            digits(text, 8, date.getDayOfMonth(), 2);
+        }
+    }
+
+    private static Day lastDay = new Day(0, LocalDate.ofEpochDay(0));
 
     private static void digits(byte[] text, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
