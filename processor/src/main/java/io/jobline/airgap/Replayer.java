@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Offline replay (DESIGN §1, §7): the commands log through the processor's own
  * {@link CommandHandler}, stores in memory, no broker. Recorded commands ({@code timer.fire},
- * {@code dependency.*}) are read from the log like any other; the follow-ups the handler renders
- * are dropped, since live they became exactly those records. So the timeline and rejections come
+ * {@code dependency.*}) are read from the log like any other; the follow-ups the handler decides
+ * are let go unrendered, since live they became exactly those records. So the timeline and rejections come
  * out byte for byte as the live processor wrote them, on the partitions it wrote them to.
  *
  * <p>Partitions are independent: a job's commands, state and events all live on the partition of
@@ -417,7 +417,7 @@ public final class Replayer {
         }
 
         @Override
-        public void command(Command command, byte[] value) {
+        public void command(Command command) {
             // Live, this follow-up became a record of the commands log, which replay reads in its place.
         }
 

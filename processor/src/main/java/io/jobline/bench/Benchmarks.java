@@ -13,6 +13,7 @@ import io.jobline.stream.JoblineTopology;
 import io.jobline.stream.LifecycleMetrics;
 import io.jobline.stream.LifecycleService;
 import io.jobline.stream.TopologySettings;
+import io.jobline.wire.CommandCodec;
 import io.jobline.wire.CommandHandler;
 import io.jobline.wire.JobJson;
 import io.jobline.wire.Json;
@@ -202,8 +203,8 @@ public final class Benchmarks {
         }
 
         @Override
-        public void command(io.jobline.domain.Command command, byte[] value) {
-            bytes += value.length;
+        public void command(io.jobline.domain.Command command) {
+            bytes += CommandCodec.write(command).length;
         }
     }
 }

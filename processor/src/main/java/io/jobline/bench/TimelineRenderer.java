@@ -38,7 +38,7 @@ public final class TimelineRenderer {
             }
 
             @Override
-            public void command(Command command, byte[] value) {
+            public void command(Command command) {
                 // Follow-up commands go back to the commands topic, not the timeline.
             }
         };

@@ -111,9 +111,10 @@ final class LifecycleProcessor implements Processor<String, byte[], String, byte
         }
 
         @Override
-        public void command(Command command, byte[] value) {
+        public void command(Command command) {
             context.forward(
-                    new Record<>(command.jobId(), value, timestamp, headers(JSON)), JoblineTopology.COMMANDS_SINK);
+                    new Record<>(command.jobId(), CommandCodec.write(command), timestamp, headers(JSON)),
+                    JoblineTopology.COMMANDS_SINK);
         }
     }
 }

@@ -26,7 +26,11 @@ public final class CommandHandler {
 
         void rejection(String key, RejectionRecord rejection, byte[] value);
 
-        void command(Command command, byte[] value);
+        /**
+         * A follow-up command for the commands topic. Rendering it is left to the output: live it
+         * becomes a record of the log, which an offline replay reads in its place.
+         */
+        void command(Command command);
     }
 
     /** What became of the record, for metrics: the command type (null when unreadable) and outcome. */
@@ -124,7 +128,7 @@ public final class CommandHandler {
                             timestamp));
         }
         for (Command followUp : decision.followUps()) {
-            out.command(followUp, CommandCodec.write(followUp));
+            out.command(followUp);
         }
         return new Handled(command.type(), decision.outcome());
     }

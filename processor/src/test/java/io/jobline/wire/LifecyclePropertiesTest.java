@@ -209,7 +209,8 @@ class LifecyclePropertiesTest {
                 }
 
                 @Override
-                public void command(Command command, byte[] bytes) {
+                public void command(Command command) {
+                    byte[] bytes = CommandCodec.write(command);
                     Schemas.assertValid(SchemaName.COMMAND, Json.tree(bytes));
                     recorded.add(bytes);
                 }

@@ -155,8 +155,8 @@ class TimelineFormatTest {
         }
 
         @Override
-        public void command(Command command, byte[] value) {
-            record("command", command.jobId(), value);
+        public void command(Command command) {
+            record("command", command.jobId(), CommandCodec.write(command));
             followUps.add(command);
         }
     };
