@@ -71,10 +71,7 @@ final class PartitionOrderedFile implements AutoCloseable {
         try {
             synchronized (this) {
                 for (Part part : parts.values()) {
-                    synchronized (part) {
-                        part.release();
-                        part.writeThrough = true;
-                    }
+                    part.catchUp();
                 }
             }
             file.close();
@@ -87,9 +84,8 @@ final class PartitionOrderedFile implements AutoCloseable {
     private synchronized void advance() throws IOException {
         while (head < order.size()) {
             Part part = part(order.get(head));
+            part.catchUp();
             synchronized (part) {
-                part.release();
-                part.writeThrough = true;
                 if (!part.finished) {
                     return;
                 }
@@ -132,9 +128,7 @@ final class PartitionOrderedFile implements AutoCloseable {
                 heldBytes += length;
             } else {
                 if (spillFile == null) {
-                    heldInMemory.addAndGet(-length);
-                }
-                if (spillFile == null) {
+                    heldInMemory.addAndGet(-length); // it did not fit
                     spill = Files.createTempFile(spillDirectory, "partition-" + partition + "-", ".ndjson");
                     spillFile = FileChannel.open(spill, StandardOpenOption.WRITE, StandardOpenOption.READ);
                 }
@@ -156,23 +150,43 @@ final class PartitionOrderedFile implements AutoCloseable {
             advance();
         }
 
-        /** Writes what this part holds to the file, memory first, then its spill file. */
-        private void release() throws IOException {
-            for (byte[] chunk : held) {
-                writeFully(ByteBuffer.wrap(chunk));
-            }
-            held.clear();
-            heldInMemory.addAndGet(-heldBytes);
-            heldBytes = 0;
-            if (spillFile != null) {
-                long size = spillFile.size();
-                long at = 0;
-                while (at < size) {
-                    at += spillFile.transferTo(at, size - at, file);
+        /**
+         * Writes what this part holds to the file, memory first, then its spill file, and makes it
+         * write through from then on. Its writer goes on meanwhile: the lock is held only to take
+         * what is held so far, not while it is written, and what came in since is taken next.
+         */
+        private void catchUp() throws IOException {
+            while (true) {
+                List<byte[]> chunks;
+                long chunkBytes;
+                FileChannel spilled;
+                Path spilledPath;
+                synchronized (this) {
+                    if (held.isEmpty() && spillFile == null) {
+                        writeThrough = true;
+                        return;
+                    }
+                    chunks = new ArrayList<>(held);
+                    chunkBytes = heldBytes;
+                    held.clear();
+                    heldBytes = 0;
+                    spilled = spillFile;
+                    spilledPath = spill;
+                    spillFile = null;
                 }
-                spillFile.close();
-                spillFile = null;
-                Files.deleteIfExists(spill);
+                for (byte[] chunk : chunks) {
+                    writeFully(ByteBuffer.wrap(chunk));
+                }
+                heldInMemory.addAndGet(-chunkBytes);
+                if (spilled != null) {
+                    long size = spilled.size();
+                    long at = 0;
+                    while (at < size) {
+                        at += spilled.transferTo(at, size - at, file);
+                    }
+                    spilled.close();
+                    Files.deleteIfExists(spilledPath);
+                }
             }
         }
     }
