@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -40,7 +39,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Import into a cluster whose processor is stopped. A running processor would write its own
  * timer fires for the historical timers it arms between imported records and so decide
- * differently; once the log is in, start it and its duplicate recorded commands are no-ops.
+ * differently; once the log is in, start it and its duplicate recorded commands are no-ops. The
+ * processor's consumer group is checked before the import and again before every transaction
+ * commits: one that started meanwhile aborts the open transaction, and the import stops.
  */
 public final class Importer {
 
@@ -62,12 +63,21 @@ public final class Importer {
     private static final long TRANSACTION_BYTES = 64L << 20;
     private static final String TIMESTAMP_TYPE = "message.timestamp.type";
 
+    private static final long PROGRESS_INTERVAL_MS = 5_000;
+
     private final Settings settings;
     private final TransferProgress.Listener listener;
+    private final long progressIntervalMs;
 
     public Importer(Settings settings, TransferProgress.Listener listener) {
+        this(settings, listener, PROGRESS_INTERVAL_MS);
+    }
+
+    /** As above, reporting progress every {@code progressIntervalMs} (0: after every record). */
+    Importer(Settings settings, TransferProgress.Listener listener, long progressIntervalMs) {
         this.settings = settings;
         this.listener = listener;
+        this.progressIntervalMs = progressIntervalMs;
     }
 
     /** Imports the {@code topics} of {@code bundle} (all of its topics when empty). */
@@ -112,7 +122,7 @@ public final class Importer {
                 .flatMap(t -> t.files().stream())
                 .mapToLong(Manifest.PartitionFile::records)
                 .sum();
-        TransferProgress progress = new TransferProgress("import", expected, listener, 5_000);
+        TransferProgress progress = new TransferProgress("import", expected, listener, progressIntervalMs);
         long[] counts = write(bundle, selected, imported, progressGroup, progress);
         return new Result(counts[0], counts[1], progress.finish());
     }
@@ -126,9 +136,10 @@ public final class Importer {
         ConsumerGroupMetadata group = new ConsumerGroupMetadata(progressGroup);
         long written = 0;
         long skipped = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(progressGroup)) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(progressGroup);
+                Admin admin = Admin.create(settings.clientProperties())) {
             producer.initTransactions();
-            Batch batch = new Batch(producer, group);
+            Batch batch = new Batch(producer, group, () -> refuseRunningProcessor(admin, "started during the import"));
             for (Manifest.Topic topic : topics) {
                 for (Manifest.PartitionFile file : topic.files()) {
                     TopicPartition tp = new TopicPartition(topic.name(), file.partition());
@@ -165,13 +176,16 @@ public final class Importer {
     private static final class Batch {
         private final KafkaProducer<byte[], byte[]> producer;
         private final ConsumerGroupMetadata group;
+        private final Runnable beforeCommit;
         private boolean open;
         private int records;
         private long bytes;
 
-        Batch(KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group) {
+        /** {@code beforeCommit} throws to refuse a commit; the transaction is then aborted. */
+        Batch(KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group, Runnable beforeCommit) {
             this.producer = producer;
             this.group = group;
+            this.beforeCommit = beforeCommit;
         }
 
         long send(TopicPartition tp, LogRecord record) {
@@ -197,6 +211,13 @@ public final class Importer {
             }
             producer.sendOffsetsToTransaction(
                     Map.of(tp, new OffsetAndMetadata(nextSourceOffset, "next source offset to import")), group);
+            try {
+                beforeCommit.run();
+            } catch (RuntimeException e) {
+                producer.abortTransaction();
+                open = false;
+                throw e;
+            }
             producer.commitTransaction();
             open = false;
             records = 0;
@@ -222,20 +243,35 @@ public final class Importer {
             throw new AirGapException("the bundle was exported from this very cluster (" + target + "); importing"
                     + " it here would write every record twice");
         }
+        refuseRunningProcessor(admin, "is running");
+    }
+
+    /** Throws when the target's processor has members: it must stay stopped until the log is in. */
+    private void refuseRunningProcessor(Admin admin, String when) {
+        int members;
         try {
-            ConsumerGroupDescription processor = admin.describeConsumerGroups(List.of(settings.applicationId()))
+            members = admin.describeConsumerGroups(List.of(settings.applicationId()))
                     .describedGroups()
                     .get(settings.applicationId())
-                    .get(30, TimeUnit.SECONDS);
-            if (!processor.members().isEmpty()) {
-                throw new AirGapException("the processor (application id " + settings.applicationId() + ") is running"
-                        + " on the target with " + processor.members().size() + " member(s); stop it until the"
-                        + " import has finished, then start it");
-            }
+                    .get(30, TimeUnit.SECONDS)
+                    .members()
+                    .size();
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                throw e;
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return;
             }
+            throw new AirGapException(
+                    "cannot check the target's processor: " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new AirGapException("cannot check the target's processor: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AirGapException("import interrupted", e);
+        }
+        if (members > 0) {
+            throw new AirGapException("the processor (application id " + settings.applicationId() + ") " + when
+                    + " on the target with " + members + " member(s); stop it until the import has finished, then"
+                    + " start it (an interrupted import continues where it stopped)");
         }
     }
 

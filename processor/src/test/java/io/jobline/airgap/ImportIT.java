@@ -19,10 +19,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +139,85 @@ class ImportIT {
             assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
                     .hasMessageContaining("LogAppendTime")
                     .hasMessageContaining(topic);
+        }
+    }
+
+    @Test
+    void shouldStopWhenTheProcessorStartsDuringTheImportAndContinueOnceItIsStopped() throws Exception {
+        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
+        source.createTopics(2, topic);
+        produce(topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        String application = "jobline-" + topic;
+        List<KafkaConsumer<byte[], byte[]>> processor = new ArrayList<>();
+        TransferProgress.Listener startTheProcessorHalfWayThroughTheSecondTransaction = snapshot -> {
+            if (snapshot.records() >= 1_500 && processor.isEmpty()) {
+                processor.add(joinGroup(application, topic));
+            }
+        };
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            Importer importer = new Importer(
+                    new Importer.Settings(client(target), 1, application, 1_000),
+                    startTheProcessorHalfWayThroughTheSecondTransaction,
+                    0);
+            assertThatThrownBy(() -> importer.importBundle(opened, List.of()))
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining("started during the import");
+        } finally {
+            processor.forEach(KafkaConsumer::close);
+        }
+        assertThat(manifestOf(export(target, topic, dir.resolve("halfway"))).records())
+                .as("the first transaction committed, the second aborted")
+                .isEqualTo(1_000);
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            Importer.Result resumed = new Importer(
+                            new Importer.Settings(client(target), 1, application, 1_000),
+                            TransferProgress.Listener.NONE)
+                    .importBundle(opened, List.of());
+            assertThat(resumed.skipped()).isEqualTo(1_000);
+            assertThat(resumed.written()).isEqualTo(RECORDS - 1_000);
+        }
+    }
+
+    /** A consumer in the processor's group, polled until the group lists it as a member. */
+    private static KafkaConsumer<byte[], byte[]> joinGroup(String application, String topic) {
+        Properties props = client(target);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, application);
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        try (Admin admin = target.admin()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            do {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the consumer did not join group " + application);
+                }
+                consumer.poll(Duration.ofMillis(100));
+            } while (members(admin, application) == 0);
+        } catch (RuntimeException | Error e) {
+            consumer.close();
+            throw e;
+        }
+        return consumer;
+    }
+
+    private static int members(Admin admin, String group) {
+        try {
+            return admin.describeConsumerGroups(List.of(group))
+                    .describedGroups()
+                    .get(group)
+                    .get(30, TimeUnit.SECONDS)
+                    .members()
+                    .size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return 0; // not created until its first member joins
+            }
+            throw new IllegalStateException(e);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
         }
     }
 
