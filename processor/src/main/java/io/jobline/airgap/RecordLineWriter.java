@@ -1,5 +1,6 @@
 package io.jobline.airgap;
 
+import io.jobline.wire.JsonBuffer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -253,25 +254,8 @@ public final class RecordLineWriter implements Closeable {
     }
 
     private void appendNumber(long value) {
-        ensure(20);
-        if (value < 0) {
-            if (value == Long.MIN_VALUE) {
-                append(bytes(Long.toString(value)));
-                return;
-            }
-            buffer[position++] = '-';
-            value = -value;
-        }
-        int digits = 1;
-        for (long rest = value / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
-        int at = position + digits;
-        position = at;
-        do {
-            buffer[--at] = (byte) ('0' + value % 10);
-            value /= 10;
-        } while (value != 0);
+        ensure(JsonBuffer.MAX_DIGITS);
+        position = JsonBuffer.digits(value, buffer, position);
     }
 
     private void append(byte[] bytes) {

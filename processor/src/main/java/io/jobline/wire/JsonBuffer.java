@@ -318,25 +318,35 @@ public final class JsonBuffer {
     }
 
     private void appendDigits(long value) {
-        ensure(20);
+        ensure(MAX_DIGITS);
+        length = digits(value, bytes, length);
+    }
+
+    /** The most bytes {@link #digits} writes. */
+    public static final int MAX_DIGITS = 20;
+
+    /** Writes {@code value} in decimal into {@code into} at {@code at}; returns where it ends. */
+    public static int digits(long value, byte[] into, int at) {
         if (value < 0) {
             if (value == Long.MIN_VALUE) {
-                appendAscii(Long.toString(value));
-                return;
+                byte[] text = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(text, 0, into, at, text.length);
+                return at + text.length;
             }
-            bytes[length++] = '-';
+            into[at++] = '-';
             value = -value;
         }
         int digits = 1;
         for (long rest = value / 10; rest != 0; rest /= 10) {
             digits++;
         }
-        int at = length + digits;
-        length = at;
+        int end = at + digits;
+        int p = end;
         do {
-            bytes[--at] = (byte) ('0' + value % 10);
+            into[--p] = (byte) ('0' + value % 10);
             value /= 10;
         } while (value != 0);
+        return end;
     }
 
     private void ensure(int more) {
