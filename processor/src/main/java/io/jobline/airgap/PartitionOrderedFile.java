@@ -68,15 +68,37 @@ final class PartitionOrderedFile implements AutoCloseable {
     /** Writes out whatever is still held, in partition order, and closes the file. */
     @Override
     public void close() {
+        boolean released = false;
         try {
             synchronized (this) {
                 for (Part part : parts.values()) {
                     part.catchUp();
                 }
             }
+            released = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!released) {
+                closeQuietly(file);
+                parts.values().forEach(part -> closeQuietly(part.spillFile));
+            }
+        }
+        try {
             file.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Already failing, or already written: nothing more to save.
         }
     }
 

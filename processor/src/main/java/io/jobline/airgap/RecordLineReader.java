@@ -32,6 +32,8 @@ public final class RecordLineReader implements Closeable {
     private static final byte[] VALUE = ascii("value");
     private static final byte[] VALUE_BASE64 = ascii("valueBase64");
     private static final byte[] HEADERS = ascii("headers");
+    /** As deep as the rest of jobline reads JSON (the commands' parser limit). */
+    private static final int MAX_DEPTH = 200;
 
     private final InputStream in;
     private final String source;
@@ -39,6 +41,7 @@ public final class RecordLineReader implements Closeable {
     private int position;
     private int limit;
     private boolean eof;
+    private boolean started;
     private int line = 1;
     /** The string just read, as bytes. */
     private byte[] text = new byte[256];
@@ -55,6 +58,10 @@ public final class RecordLineReader implements Closeable {
 
     /** The next record, or null at the end of the file. */
     public LogRecord next() {
+        if (!started) {
+            started = true;
+            skipByteOrderMark();
+        }
         int first = skipWhitespace();
         if (first < 0) {
             return null;
@@ -64,6 +71,16 @@ public final class RecordLineReader implements Closeable {
         }
         position++;
         return readRecord();
+    }
+
+    /** A file saved by some Windows editors starts with the UTF-8 byte order mark; it is not part of the log. */
+    private void skipByteOrderMark() {
+        if (peek() == 0xEF) {
+            position++;
+            if (read() != 0xBB || read() != 0xBF) {
+                throw error("a record is a JSON object, found a byte that starts no character");
+            }
+        }
     }
 
     private LogRecord readRecord() {
@@ -96,7 +113,7 @@ public final class RecordLineReader implements Closeable {
             } else if (isName(HEADERS)) {
                 headers = headers();
             } else {
-                skipValue();
+                skipValue(1);
             }
         }
         if (!hasTimestamp) {
@@ -166,7 +183,7 @@ public final class RecordLineReader implements Closeable {
                 } else if (isName(VALUE_BASE64)) {
                     value = base64("headers[].valueBase64");
                 } else {
-                    skipValue();
+                    skipValue(1);
                 }
             }
             if (key == null) {
@@ -313,22 +330,21 @@ public final class RecordLineReader implements Closeable {
 
     /** A UTF-16 unit from a unicode escape; a surrogate without its other half becomes '?', as Java encodes it. */
     private void unicode(int unit) {
-        if (Character.isHighSurrogate((char) unit) && peek() == '\\') {
+        while (Character.isHighSurrogate((char) unit) && peek() == '\\') {
             position++;
             int next = read();
             if (next != 'u') {
                 appendByte('?');
-                escape(next);
+                escape(next); // not a unicode escape, so no surrogate either
                 return;
             }
             int low = hex4();
             if (Character.isLowSurrogate((char) low)) {
                 appendCodePoint(Character.toCodePoint((char) unit, (char) low));
-            } else {
-                appendByte('?');
-                unicode(low);
+                return;
             }
-            return;
+            appendByte('?');
+            unit = low; // perhaps the high half of the next pair
         }
         appendCodePoint(Character.isSurrogate((char) unit) ? '?' : unit);
     }
@@ -363,8 +379,11 @@ public final class RecordLineReader implements Closeable {
         }
     }
 
-    /** Skips a value this reader does not need: any JSON value. */
-    private void skipValue() {
+    /** Skips a value this reader does not need: any JSON value, nested at most {@link #MAX_DEPTH} deep. */
+    private void skipValue(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw error("a value is nested more than " + MAX_DEPTH + " deep");
+        }
         int c = skipWhitespace();
         if (c == '"') {
             position++;
@@ -372,7 +391,7 @@ public final class RecordLineReader implements Closeable {
         } else if (c == '{') {
             position++;
             while (nextMember()) {
-                skipValue();
+                skipValue(depth + 1);
             }
         } else if (c == '[') {
             position++;
@@ -386,7 +405,7 @@ public final class RecordLineReader implements Closeable {
                     position++;
                 }
                 first = false;
-                skipValue();
+                skipValue(depth + 1);
                 c = skipWhitespace();
             }
             position++;

@@ -96,38 +96,42 @@ public final class Replayer {
                 commands.parts().stream().map(LogInput.Part::partition).toList();
         long holdInMemory = Runtime.getRuntime().maxMemory() / 4;
         Map<Integer, PartitionReplay> replays = new ConcurrentHashMap<>();
-        boolean complete = false;
-        try (PartitionOrderedFile timeline = new PartitionOrderedFile(timelinePartial, order, work, holdInMemory / 2);
-                PartitionOrderedFile rejections =
-                        new PartitionOrderedFile(rejectionsPartial, order, work, holdInMemory / 2)) {
-            Outputs outputs = new Outputs(timeline, rejections, replays);
-            if (commands.isBundle()) {
-                replayParts(commands, outputs);
-            } else {
-                replayInFileOrder(commands, outputs);
+        try {
+            Result result;
+            try (PartitionOrderedFile timeline =
+                            new PartitionOrderedFile(timelinePartial, order, work, holdInMemory / 2);
+                    PartitionOrderedFile rejections =
+                            new PartitionOrderedFile(rejectionsPartial, order, work, holdInMemory / 2)) {
+                result = replayInto(commands, new Outputs(timeline, rejections, replays), start);
             }
-            long events = 0;
-            long rejected = 0;
-            long total = 0;
-            for (PartitionReplay replay : replays.values()) {
-                replay.close();
-                events += replay.events;
-                rejected += replay.rejections;
-                total += replay.commands;
-            }
-            complete = true;
-            return new Result(total, events, rejected, replays.size(), System.nanoTime() - start);
+            // Complete only now: closing the files writes out what they still held, and may fail.
+            moveIntoPlace(timelinePartial, timelineOut);
+            moveIntoPlace(rejectionsPartial, rejectionsOut);
+            return result;
         } finally {
             replays.values().forEach(PartitionReplay::closeQuietly);
-            if (complete) {
-                moveIntoPlace(timelinePartial, timelineOut);
-                moveIntoPlace(rejectionsPartial, rejectionsOut);
-            } else {
-                deleteQuietly(timelinePartial);
-                deleteQuietly(rejectionsPartial);
-            }
+            deleteQuietly(timelinePartial);
+            deleteQuietly(rejectionsPartial);
             Bundle.deleteRecursively(work);
         }
+    }
+
+    private Result replayInto(LogInput commands, Outputs outputs, long start) {
+        if (commands.isBundle()) {
+            replayParts(commands, outputs);
+        } else {
+            replayInFileOrder(commands, outputs);
+        }
+        long events = 0;
+        long rejected = 0;
+        long total = 0;
+        for (PartitionReplay replay : outputs.replays.values()) {
+            replay.close();
+            events += replay.events;
+            rejected += replay.rejections;
+            total += replay.commands;
+        }
+        return new Result(total, events, rejected, outputs.replays.size(), System.nanoTime() - start);
     }
 
     /** Where the partitions' replays write, and each partition's replay, made on first use. */
@@ -164,7 +168,22 @@ public final class Replayer {
                 await(future);
             }
         } finally {
-            pool.shutdownNow();
+            stop(pool);
+        }
+    }
+
+    /**
+     * Stops the workers and waits for them, so none writes on while the output is closed; a
+     * worker notices the interrupt at its next record.
+     */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                throw new AirGapException("the replay's workers did not stop within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -216,7 +235,7 @@ public final class Replayer {
                 throw unwrap(failure.get());
             }
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
     }
 
@@ -366,6 +385,9 @@ public final class Replayer {
         }
 
         void handle(LogRecord record) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new AirGapException("replay stopped at partition " + partition + ": another partition failed");
+            }
             timestamp = record.timestamp();
             commands++;
             try {

@@ -42,7 +42,7 @@ public final class Timestamps {
                 System.arraycopy(signed, 0, text, at, signed.length);
                 return at + signed.length;
             }
-            date = new Day(day, local);
+            date = Day.of(day, local);
             lastDay = date;
         }
         System.arraycopy(date.text, 0, text, at, 10);
@@ -64,17 +64,19 @@ public final class Timestamps {
      * share it through a plain field.
      */
     private record Day(long epochDay, byte[] text) {
-        Day(long epochDay, LocalDate date) {
-            this(epochDay, new byte[10]);
+        static Day of(long epochDay, LocalDate date) {
+            // Filled before the record is made: its final field then publishes the whole array.
+            byte[] text = new byte[10];
             digits(text, 0, date.getYear(), 4);
             text[4] = '-';
             digits(text, 5, date.getMonthValue(), 2);
             text[7] = '-';
             digits(text, 8, date.getDayOfMonth(), 2);
+            return new Day(epochDay, text);
         }
     }
 
-    private static Day lastDay = new Day(0, LocalDate.ofEpochDay(0));
+    private static Day lastDay = Day.of(0, LocalDate.ofEpochDay(0));
 
     private static void digits(byte[] text, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {

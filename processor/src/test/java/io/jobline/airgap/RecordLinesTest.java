@@ -178,6 +178,27 @@ class RecordLinesTest {
     }
 
     @Test
+    void shouldSkipAByteOrderMarkAtTheStartOfAFile() {
+        byte[] line = "\uFEFF{\"timestamp\":3,\"key\":\"k\"}\n".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(readAll(line))
+                .singleElement()
+                .satisfies(r -> assertThat(r.keyString()).isEqualTo("k"));
+    }
+
+    @Test
+    void shouldReadLongRunsOfUnpairedSurrogatesAndRefuseDeepNestingWithoutOverflowingTheStack() {
+        String highs = "\\ud800".repeat(20_000);
+        byte[] line = ("{\"timestamp\":1,\"value\":\"" + highs + "\"}").getBytes(StandardCharsets.US_ASCII);
+        assertThat(readAll(line).get(0).value()).hasSize(20_000).containsOnly('?');
+
+        String deep = "[".repeat(100_000);
+        assertThatThrownBy(() -> readAll(("{\"timestamp\":1,\"x\":" + deep).getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("nested more than 200 deep");
+    }
+
+    @Test
     void shouldRefuseNumbersThatAreNotInRangeIntegers() {
         assertThatThrownBy(() -> readAll("{\"timestamp\":1.5}".getBytes(StandardCharsets.US_ASCII)))
                 .hasMessageContaining("timestamp is an integer");

@@ -4,6 +4,7 @@ import static io.jobline.airgap.AirGapFixtures.read;
 import static io.jobline.airgap.AirGapFixtures.runEverything;
 import static io.jobline.airgap.AirGapFixtures.writePlain;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jobline.config.JoblineConfig;
 import io.jobline.schema.SchemaName;
@@ -11,11 +12,14 @@ import io.jobline.schema.Schemas;
 import io.jobline.wire.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +79,24 @@ class ReplayerTest {
         assertSameRecords(read(dir.resolve("rejections.ndjson")), live.rejections());
     }
 
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 2})
+    void shouldLeaveThePreviousOutputInPlaceWhenAReplayFails(int threads) throws IOException {
+        Path commands = writePlain(dir.resolve("commands.ndjson"), live.commandsLog());
+        replay(commands, ProcessorPolicy.from(OPEN), 1, threads);
+        byte[] before = Files.readAllBytes(dir.resolve("timeline.ndjson"));
+        Files.writeString(commands, "{\"timestamp\":1,\"value\":\"cut short\n", StandardOpenOption.APPEND);
+
+        assertThatThrownBy(() -> replay(commands, ProcessorPolicy.from(OPEN), 1, threads))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("commands.ndjson line");
+        assertThat(dir.resolve("timeline.ndjson")).hasBinaryContent(before);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("commands.ndjson", "timeline.ndjson", "rejections.ndjson");
+        }
+    }
+
     @Test
     void shouldReadRecordedCommandsFromTheLogAndNeverMakeItsOwn() {
         List<LogRecord> withoutRecorded = live.commandsLog().stream()
@@ -114,7 +136,7 @@ class ReplayerTest {
     void shouldWriteRecordsThatMatchTheirSchemas() throws IOException {
         replay(writePlain(dir.resolve("commands.ndjson"), live.commandsLog()), ProcessorPolicy.from(OPEN), 12, 2);
 
-        for (String line : java.nio.file.Files.readAllLines(dir.resolve("timeline.ndjson"))) {
+        for (String line : Files.readAllLines(dir.resolve("timeline.ndjson"))) {
             Schemas.assertValid(SchemaName.EXPORT_RECORD, Json.MAPPER.readTree(line));
         }
         for (LogRecord record : read(dir.resolve("rejections.ndjson"))) {
