@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,6 +166,13 @@ final class SinkLoop implements Runnable {
             positionAssigned();
             writePending();
             databaseReachable();
+        } catch (FlywayValidateException e) {
+            // The schema holds migrations that differ from this jobline's (an edited or newer
+            // file): waiting will not change that, so the sink stops as failed and says why.
+            throw new IllegalStateException(
+                    "schema " + schema + " does not match jobline's migrations; fix it, or point"
+                            + " jobline.db.schema elsewhere: " + e.getMessage(),
+                    e);
         } catch (SQLException | FlywayException e) {
             databaseUnreachable(e);
         }

@@ -229,6 +229,20 @@ class PostgresSinkIT {
                 .isZero();
     }
 
+    @Test
+    void shouldStopAsFailedWhenItsSchemaHoldsAMigrationThatDiffersFromItsOwn() {
+        Migrations.apply(database.dataSource(), database.schema());
+        database.execute("UPDATE " + database.schema()
+                + ".flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+
+        PostgresSink sink = startSink(database.dataSource(), new SimpleMeterRegistry());
+
+        Await.until("the sink to fail", WAIT, () -> sink.health().status() == SinkHealth.Status.FAILED);
+        assertThat(sink.health().detail())
+                .contains("does not match jobline's migrations")
+                .containsIgnoringCase("checksum");
+    }
+
     private PostgresSink startSink(DataSource dataSource, SimpleMeterRegistry registry) {
         SinkMetrics metrics = new SinkMetrics();
         metrics.bindTo(registry);
