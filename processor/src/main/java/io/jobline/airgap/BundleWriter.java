@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * directory without a manifest is recognisably an export that did not finish. A {@code .tar.gz}
  * target is written as a directory next to it first, then packed and the directory removed.
  */
-final class BundleWriter implements AutoCloseable {
+public final class BundleWriter implements AutoCloseable {
 
     private final Path target;
     private final Path directory;
@@ -58,6 +58,43 @@ final class BundleWriter implements AutoCloseable {
             return new PartitionWriter(partition, name, new RecordLineWriter(out), sha);
         } catch (IOException e) {
             throw new AirGapException("cannot create " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code records} as a bundle of one topic: each on the partition it names, else on the
+     * partition of its key as Kafka's default partitioner would pick it, numbered from offset 0.
+     * For benchmarks and tests that need a bundle without a broker.
+     */
+    public static Path writeLog(
+            Path target,
+            String topic,
+            int partitions,
+            List<LogRecord> records,
+            String joblineVersion,
+            Manifest.Source source,
+            Manifest.Processor processor) {
+        try (BundleWriter bundle = new BundleWriter(target)) {
+            List<PartitionWriter> writers = new ArrayList<>();
+            long[] next = new long[partitions];
+            for (int p = 0; p < partitions; p++) {
+                writers.add(bundle.open(topic, p));
+            }
+            for (LogRecord r : records) {
+                int p = r.hasPartition() ? r.partition() : Partitioning.forKey(r.key(), partitions);
+                writers.get(p)
+                        .write(new LogRecord(topic, p, next[p]++, r.timestamp(), r.key(), r.value(), r.headers()));
+            }
+            List<Manifest.PartitionFile> files = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                files.add(writers.get(p).finish(0, next[p]));
+            }
+            return bundle.finish(new Manifest(
+                    joblineVersion,
+                    "2026-11-29T00:00:00.000Z", // fixed: the same records give the same bundle
+                    source,
+                    processor,
+                    List.of(new Manifest.Topic(topic, partitions, List.copyOf(files)))));
         }
     }
 

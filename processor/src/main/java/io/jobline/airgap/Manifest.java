@@ -166,7 +166,7 @@ public record Manifest(
     public static Manifest parse(byte[] json, String name) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(json);
+            root = Json.readTree(json);
         } catch (IOException e) {
             throw new AirGapException(name + " is not JSON: " + e.getMessage());
         }

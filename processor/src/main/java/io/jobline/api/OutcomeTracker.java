@@ -111,7 +111,7 @@ public final class OutcomeTracker implements AutoCloseable {
     private void collect(ConsumerRecord<String, byte[]> record, Map<String, JsonNode> lastEvents) {
         JsonNode value;
         try {
-            value = Json.MAPPER.readTree(record.value());
+            value = Json.readTree(record.value());
         } catch (IOException | RuntimeException e) {
             return; // not ours to judge: the sink records unreadable values
         }

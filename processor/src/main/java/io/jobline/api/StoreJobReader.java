@@ -83,7 +83,7 @@ public final class StoreJobReader implements JobReader {
             if (response.statusCode() != 200) {
                 throw notReady("the instance that owns the job answered " + response.statusCode());
             }
-            JsonNode job = Json.MAPPER.readTree(response.body());
+            JsonNode job = Json.readTree(response.body());
             return Optional.of(new Snapshot(job.path("tenant").asText(), response.body()));
         } catch (IOException e) {
             throw notReady("the instance that owns the job (" + owner + ") cannot be reached: " + e.getMessage());

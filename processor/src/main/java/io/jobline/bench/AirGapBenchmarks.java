@@ -1,6 +1,7 @@
 package io.jobline.bench;
 
 import io.jobline.airgap.Bundle;
+import io.jobline.airgap.BundleWriter;
 import io.jobline.airgap.Exporter;
 import io.jobline.airgap.Importer;
 import io.jobline.airgap.LogInput;
@@ -62,8 +63,7 @@ public final class AirGapBenchmarks {
             out.printf(
                     "replay input: %,d commands, %,.0f MB of NDJSON; %d partitions, %d thread(s)%n",
                     log.size(), Files.size(plain) / 1e6, PARTITIONS, threads);
-            if (System.getenv("SKIP_PLAIN") == null)
-                measureReplay("replay (plain NDJSON, file order)", plain, dir, passes, threads);
+            measureReplay("replay (plain NDJSON, file order)", plain, dir, passes, threads);
             measureReplay("replay (bundle, 12 partition files)", bundle, dir, passes, threads);
         } finally {
             deleteRecursively(dir);
@@ -176,65 +176,20 @@ public final class AirGapBenchmarks {
         return log;
     }
 
-    private static Path bundle(List<LogRecord> log, Path directory) throws IOException {
-        Files.createDirectories(directory);
-        List<List<LogRecord>> partitions = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            partitions.add(new ArrayList<>());
-        }
-        for (LogRecord r : log) {
-            int p = io.jobline.airgap.Partitioning.forKey(r.key(), PARTITIONS);
-            partitions
-                    .get(p)
-                    .add(new LogRecord(
-                            COMMANDS, p, partitions.get(p).size(), r.timestamp(), r.key(), r.value(), r.headers()));
-        }
-        List<Manifest.PartitionFile> files = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            String name = Bundle.fileName(COMMANDS, p);
-            Path file = directory.resolve(name);
-            try (RecordLineWriter writer = new RecordLineWriter(Files.newOutputStream(file))) {
-                for (LogRecord r : partitions.get(p)) {
-                    writer.write(r);
-                }
-            }
-            long records = partitions.get(p).size();
-            files.add(new Manifest.PartitionFile(
-                    p,
-                    name,
-                    0,
-                    records,
-                    records == 0 ? null : 0L,
-                    records == 0 ? null : records - 1,
-                    records,
-                    Files.size(file),
-                    sha256(file)));
-        }
-        Manifest manifest = new Manifest(
+    private static Path bundle(List<LogRecord> log, Path directory) {
+        return BundleWriter.writeLog(
+                directory,
+                COMMANDS,
+                PARTITIONS,
+                log,
                 "bench",
-                "2026-11-29T00:00:00.000Z",
                 new Manifest.Source("bench", "none", "read_committed"),
                 new Manifest.Processor(
                         "jobline",
                         COMMANDS,
                         "jobline.timeline",
                         "jobline.rejections",
-                        ProcessorPolicy.from(JoblineConfig.defaults())),
-                List.of(new Manifest.Topic(COMMANDS, PARTITIONS, List.copyOf(files))));
-        Files.write(directory.resolve(Bundle.MANIFEST), manifest.toJson());
-        return directory;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            try (var in = new java.security.DigestInputStream(Files.newInputStream(file), sha)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                        ProcessorPolicy.from(JoblineConfig.defaults())));
     }
 
     private static long produce(EmbeddedKafka broker, List<LogRecord> log) {

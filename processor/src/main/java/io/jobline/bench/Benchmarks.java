@@ -140,8 +140,7 @@ public final class Benchmarks {
             long size = 0;
             for (io.jobline.domain.Job job : jobs) {
                 byte[] bytes = JobJson.write(job);
-                size += bytes.length
-                        + Json.MAPPER.readTree(bytes).path("sequence").asLong();
+                size += bytes.length + Json.readTree(bytes).path("sequence").asLong();
             }
             return size;
         });

@@ -167,7 +167,7 @@ public final class SinkBench {
 
     private static void writeCopyRow(CopyText copy, byte[] envelope) {
         try {
-            JsonNode event = Json.MAPPER.readTree(envelope);
+            JsonNode event = Json.readTree(envelope);
             copy.text(event.path("subject").asText())
                     .number(event.path("sequence").asLong())
                     .text(event.path("id").asText())

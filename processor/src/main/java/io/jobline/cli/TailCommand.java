@@ -148,7 +148,7 @@ final class TailCommand implements Callable<Integer> {
 
     private static JsonNode parse(byte[] bytes) {
         try {
-            return Json.MAPPER.readTree(bytes);
+            return Json.readTree(bytes);
         } catch (IOException e) {
             return null;
         }

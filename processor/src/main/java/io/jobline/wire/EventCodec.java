@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Timeline events as CloudEvents 1.0 in structured JSON mode ({@code schemas/event-envelope.schema.json}).
@@ -69,15 +70,12 @@ public final class EventCodec {
     // One event at a time: the buffer and the digest are reused, so a codec belongs to one thread.
     private final JsonBuffer json = new JsonBuffer(2_048);
     private final MessageDigest sha256 = sha256();
-    private final byte[] digestHex = new byte[64];
 
     /** The event linked after {@code previousHash} (null for a job's first event). */
     public Sealed write(TimelineEvent event, String previousHash) {
         json.reset();
         write(json, event, previousHash);
-        sha256.update(json.array(), 0, json.length());
-        hex(sha256.digest(), digestHex);
-        String hash = HASH_PREFIX + new String(digestHex, StandardCharsets.US_ASCII);
+        String hash = hash(sha256, json.array(), json.length());
         json.reopenObject().field(HASH, hash).endObject();
         return new Sealed(json.toByteArray(), hash);
     }
@@ -94,24 +92,12 @@ public final class EventCodec {
         }
         byte[] body = Arrays.copyOf(sealed, bodyEnd + 1);
         body[bodyEnd] = '}';
-        return hash(body, body.length);
+        return hash(sha256(), body, body.length);
     }
 
-    private static String hash(byte[] bytes, int length) {
-        MessageDigest sha256 = sha256();
+    private static String hash(MessageDigest sha256, byte[] bytes, int length) {
         sha256.update(bytes, 0, length);
-        byte[] hex = new byte[64];
-        hex(sha256.digest(), hex);
-        return HASH_PREFIX + new String(hex, StandardCharsets.US_ASCII);
-    }
-
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
-    private static void hex(byte[] digest, byte[] hex) {
-        for (int i = 0; i < digest.length; i++) {
-            hex[2 * i] = HEX[(digest[i] >> 4) & 0xF];
-            hex[2 * i + 1] = HEX[digest[i] & 0xF];
-        }
+        return HASH_PREFIX + HexFormat.of().formatHex(sha256.digest());
     }
 
     private static MessageDigest sha256() {

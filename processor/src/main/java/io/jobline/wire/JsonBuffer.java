@@ -253,22 +253,13 @@ public final class JsonBuffer {
         }
     }
 
-    /** Appends ASCII text as it is: the caller knows it needs no escaping. */
-    public void appendAscii(String ascii) {
-        int n = ascii.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            bytes[length++] = (byte) ascii.charAt(i);
-        }
-    }
-
-    public void append(byte[] more) {
+    private void append(byte[] more) {
         ensure(more.length);
         System.arraycopy(more, 0, bytes, length, more.length);
         length += more.length;
     }
 
-    public void append(byte b) {
+    private void append(byte b) {
         ensure(1);
         bytes[length++] = b;
     }

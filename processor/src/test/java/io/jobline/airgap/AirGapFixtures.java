@@ -116,28 +116,13 @@ final class AirGapFixtures {
     /** A bundle of one topic, the records on the partitions they name, with offsets 0, 1, 2... per partition. */
     static Path writeBundle(
             Path directory, String topic, int partitions, List<LogRecord> records, ProcessorPolicy policy) {
-        try (BundleWriter bundle = new BundleWriter(directory)) {
-            List<BundleWriter.PartitionWriter> writers = new ArrayList<>();
-            long[] next = new long[partitions];
-            for (int p = 0; p < partitions; p++) {
-                writers.add(bundle.open(topic, p));
-            }
-            for (LogRecord r : records) {
-                int p = r.hasPartition() ? r.partition() : Partitioning.forKey(r.key(), partitions);
-                writers.get(p)
-                        .write(new LogRecord(topic, p, next[p]++, r.timestamp(), r.key(), r.value(), r.headers()));
-            }
-            List<Manifest.PartitionFile> files = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                files.add(writers.get(p).finish(0, next[p]));
-            }
-            bundle.finish(new Manifest(
-                    "test",
-                    "2026-11-29T10:00:00.000Z",
-                    new Manifest.Source("test-cluster", "localhost:9092", "read_committed"),
-                    new Manifest.Processor("jobline", topic, "jobline.timeline", "jobline.rejections", policy),
-                    List.of(new Manifest.Topic(topic, partitions, List.copyOf(files)))));
-        }
-        return directory;
+        return BundleWriter.writeLog(
+                directory,
+                topic,
+                partitions,
+                records,
+                "test",
+                new Manifest.Source("test-cluster", "localhost:9092", "read_committed"),
+                new Manifest.Processor("jobline", topic, "jobline.timeline", "jobline.rejections", policy));
     }
 }
