@@ -130,11 +130,41 @@ class RecordLinesTest {
         assertSameRecord(readAll(write(List.of(record))).get(0), record);
     }
 
+    @Property(tries = 2000)
+    void shouldEscapeExactlyTheCharactersJsonRequires(@ForAll("jsonLike") String text) {
+        byte[] value = text.getBytes(StandardCharsets.UTF_8); // a lone surrogate becomes '?'
+        LogRecord record = new LogRecord(null, LogRecord.NO_PARTITION, LogRecord.NO_OFFSET, 1, null, value, List.of());
+
+        String line = new String(write(List.of(record)), StandardCharsets.UTF_8);
+
+        assertThat(line)
+                .isEqualTo("{\"timestamp\":1,\"key\":null,\"headers\":[],\"value\":\""
+                        + escaped(new String(value, StandardCharsets.UTF_8)) + "\"}\n");
+    }
+
+    /** The escaping, one character at a time: short forms where JSON has them, else lower-case \\u00xx. */
+    private static String escaped(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return out.toString();
+    }
+
     /** Text rich in what the writer must escape or pass through, in runs of every length around eight. */
     @Provide
     Arbitrary<String> jsonLike() {
         return Arbitraries.strings()
-                .withChars("\"\\\n\t\u0001\u001fa:{},é\u2028\uD83D\uDE80 ")
+                .withChars("\"\\\n\t\r\b\f\u0000\u0001\u001f\u007fa:{},é\u2028\uD83D\uDE80 ")
                 .ofMaxLength(64)
                 .list()
                 .ofMaxSize(6)
