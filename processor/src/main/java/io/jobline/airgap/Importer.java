@@ -198,8 +198,7 @@ public final class Importer {
             record.headers().forEach(h -> headers.add(new RecordHeader(h.key(), h.value())));
             producer.send(new ProducerRecord<>(
                     tp.topic(), tp.partition(), record.timestamp(), record.key(), record.value(), headers));
-            long size = (record.key() == null ? 0 : record.key().length)
-                    + (record.value() == null ? 0 : record.value().length);
+            long size = record.payloadBytes();
             records++;
             bytes += size;
             return size;

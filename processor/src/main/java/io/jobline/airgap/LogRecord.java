@@ -39,6 +39,11 @@ public record LogRecord(
         return offset != NO_OFFSET;
     }
 
+    /** The bytes of its key and value: what progress counts. */
+    public long payloadBytes() {
+        return (key == null ? 0 : key.length) + (value == null ? 0 : (long) value.length);
+    }
+
     /** The key as Kafka's StringDeserializer reads it (the processor's key serde). */
     public String keyString() {
         return key == null ? null : new String(key, StandardCharsets.UTF_8);

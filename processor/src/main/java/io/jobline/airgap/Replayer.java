@@ -50,6 +50,8 @@ public final class Replayer {
 
     private static final int BATCH = 1_024;
     private static final int PARTITION_BUFFER = 256 << 10;
+    /** Commands a partition replays between two additions to the shared progress. */
+    private static final int PROGRESS_BATCH = 4_096;
 
     /**
      * How to decide and where outputs go.
@@ -81,9 +83,22 @@ public final class Replayer {
     }
 
     private final Settings settings;
+    private final TransferProgress.Listener listener;
+    private final long progressIntervalMs;
 
     public Replayer(Settings settings) {
+        this(settings, TransferProgress.Listener.NONE);
+    }
+
+    /** A replay that reports the commands replayed so far, and their bytes, every five seconds. */
+    public Replayer(Settings settings, TransferProgress.Listener listener) {
+        this(settings, listener, 5_000);
+    }
+
+    Replayer(Settings settings, TransferProgress.Listener listener, long progressIntervalMs) {
         this.settings = settings;
+        this.listener = listener;
+        this.progressIntervalMs = progressIntervalMs;
     }
 
     /** Replays {@code commands} into the two NDJSON files, each replaced only once complete. */
@@ -96,13 +111,18 @@ public final class Replayer {
                 commands.parts().stream().map(LogInput.Part::partition).toList();
         long holdInMemory = Runtime.getRuntime().maxMemory() / 4;
         Map<Integer, PartitionReplay> replays = new ConcurrentHashMap<>();
+        long expected = commands.parts().stream()
+                .mapToLong(part -> part.file().records())
+                .sum();
+        TransferProgress progress =
+                new TransferProgress("replay", commands.isBundle() ? expected : -1, listener, progressIntervalMs);
         try {
             Result result;
             try (PartitionOrderedFile timeline =
                             new PartitionOrderedFile(timelinePartial, order, work, holdInMemory / 2);
                     PartitionOrderedFile rejections =
                             new PartitionOrderedFile(rejectionsPartial, order, work, holdInMemory / 2)) {
-                result = replayInto(commands, new Outputs(timeline, rejections, replays), start);
+                result = replayInto(commands, new Outputs(timeline, rejections, replays, progress), start);
             }
             // Complete only now: closing the files writes out what they still held, and may fail.
             moveIntoPlace(timelinePartial, timelineOut);
@@ -139,16 +159,22 @@ public final class Replayer {
         private final PartitionOrderedFile timeline;
         private final PartitionOrderedFile rejections;
         private final Map<Integer, PartitionReplay> replays;
+        private final TransferProgress progress;
 
-        Outputs(PartitionOrderedFile timeline, PartitionOrderedFile rejections, Map<Integer, PartitionReplay> replays) {
+        Outputs(
+                PartitionOrderedFile timeline,
+                PartitionOrderedFile rejections,
+                Map<Integer, PartitionReplay> replays,
+                TransferProgress progress) {
             this.timeline = timeline;
             this.rejections = rejections;
             this.replays = replays;
+            this.progress = progress;
         }
 
         PartitionReplay replay(int partition) {
             return replays.computeIfAbsent(
-                    partition, p -> new PartitionReplay(p, timeline.part(p), rejections.part(p)));
+                    partition, p -> new PartitionReplay(p, timeline.part(p), rejections.part(p), progress));
         }
     }
 
@@ -368,6 +394,9 @@ public final class Replayer {
     private final class PartitionReplay implements CommandHandler.Output {
         private final int partition;
         private final CommandHandler handler;
+        private final TransferProgress progress;
+        private int unreported;
+        private long unreportedBytes;
         private RecordLineWriter timeline;
         private RecordLineWriter rejectionsOut;
         private long timestamp;
@@ -375,8 +404,9 @@ public final class Replayer {
         private long events;
         private long rejections;
 
-        PartitionReplay(int partition, OutputStream timeline, OutputStream rejections) {
+        PartitionReplay(int partition, OutputStream timeline, OutputStream rejections, TransferProgress progress) {
             this.partition = partition;
+            this.progress = progress;
             this.handler = new CommandHandler(
                     new MemoryStores().engine(new Lifecycle(settings.policy().lifecycle())),
                     settings.policy().maxCommandBytes());
@@ -390,6 +420,10 @@ public final class Replayer {
             }
             timestamp = record.timestamp();
             commands++;
+            unreportedBytes += record.payloadBytes();
+            if (++unreported == PROGRESS_BATCH) {
+                reportProgress();
+            }
             try {
                 handler.handle(record.keyString(), record.value(), timestamp, this);
             } catch (UncheckedIOException | AirGapException e) {
@@ -451,7 +485,16 @@ public final class Replayer {
             }
         }
 
+        private void reportProgress() {
+            progress.add(unreported, unreportedBytes);
+            unreported = 0;
+            unreportedBytes = 0;
+        }
+
         void close() {
+            if (unreported > 0) {
+                reportProgress();
+            }
             try {
                 if (timeline != null) {
                     timeline.close();

@@ -50,11 +50,22 @@ public final class TimelineVerifier {
         }
     }
 
+    private static final long PROGRESS_INTERVAL_MS = 5_000;
+
     private TimelineVerifier() {}
 
     /** Checks the hash chain of every job of {@code timeline}. */
     public static Report verify(LogInput timeline) {
-        Scan scan = scan(timeline, true);
+        return verify(timeline, TransferProgress.Listener.NONE);
+    }
+
+    /** As above, reporting the records read so far every five seconds. */
+    public static Report verify(LogInput timeline, TransferProgress.Listener listener) {
+        return verify(timeline, listener, PROGRESS_INTERVAL_MS);
+    }
+
+    static Report verify(LogInput timeline, TransferProgress.Listener listener, long progressIntervalMs) {
+        Scan scan = scan(timeline, true, new TransferProgress("verify", -1, listener, progressIntervalMs));
         return new Report(scan.records, scan.chains.size(), sorted(scan.chainDivergences()));
     }
 
@@ -63,8 +74,14 @@ public final class TimelineVerifier {
      * something about a job, the comparison's finding is the more precise and is the one reported.
      */
     public static Report verify(LogInput timeline, LogInput expected) {
-        Scan actual = scan(timeline, true);
-        Scan reference = scan(expected, false);
+        return verify(timeline, expected, TransferProgress.Listener.NONE);
+    }
+
+    /** As above, reporting the records read so far, of both, every five seconds. */
+    public static Report verify(LogInput timeline, LogInput expected, TransferProgress.Listener listener) {
+        TransferProgress progress = new TransferProgress("verify", -1, listener, PROGRESS_INTERVAL_MS);
+        Scan actual = scan(timeline, true, progress);
+        Scan reference = scan(expected, false, progress);
         Map<String, Divergence> found = new HashMap<>();
         for (Divergence divergence : actual.chainDivergences()) {
             found.put(divergence.jobId(), divergence);
@@ -99,9 +116,12 @@ public final class TimelineVerifier {
     // ---- the chain ----------------------------------------------------------------------------
 
     /** One pass over a timeline: chain checks, and each job's events for a comparison. */
-    private static Scan scan(LogInput input, boolean checkChains) {
+    private static Scan scan(LogInput input, boolean checkChains, TransferProgress progress) {
         Scan scan = new Scan(checkChains);
-        input.forEach(scan::accept);
+        input.forEach(record -> {
+            scan.accept(record);
+            progress.add(1, record.payloadBytes());
+        });
         return scan;
     }
 

@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Counts the records and bytes of a long export or import and hands a snapshot to a listener
- * every few seconds, and once more at the end, so that an operator sees it move and its rate.
+ * Counts the records and bytes of a long export, import, replay or verify and hands a snapshot to
+ * a listener every few seconds, and once more at the end, so that an operator sees it move and its
+ * rate. Several threads may add to one; those that add often should add in batches.
  */
 public final class TransferProgress {
 
@@ -64,7 +65,7 @@ public final class TransferProgress {
         this.nextReport = start + intervalNanos;
     }
 
-    public void add(long moreRecords, long moreBytes) {
+    public synchronized void add(long moreRecords, long moreBytes) {
         records += moreRecords;
         bytes += moreBytes;
         long now = System.nanoTime();
@@ -75,7 +76,7 @@ public final class TransferProgress {
     }
 
     /** Reports the end and returns the final figures. */
-    public Snapshot finish() {
+    public synchronized Snapshot finish() {
         Snapshot last = snapshot(true);
         listener.report(last);
         return last;

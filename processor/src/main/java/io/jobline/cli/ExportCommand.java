@@ -110,7 +110,7 @@ final class ExportCommand implements Callable<Integer> {
                             JoblineCli.Version.current(),
                             processor,
                             Duration.ofSeconds(idleTimeoutSeconds)),
-                    snapshot -> spec.commandLine().getErr().println(snapshot));
+                    Progress.printedTo(spec.commandLine().getErr()));
             Manifest manifest = exporter.export(new Exporter.Request(exported, parseOffsets(), parseTime(), out));
             spec.commandLine().getOut().printf("exported %,d records of %s to %s%n", manifest.records(), exported, out);
             return 0;

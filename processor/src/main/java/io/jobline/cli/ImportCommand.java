@@ -76,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
                             joblineConfig.get(JoblineConfig.TOPIC_REPLICATION),
                             joblineConfig.get(JoblineConfig.APPLICATION_ID),
                             recordsPerTransaction),
-                    snapshot -> spec.commandLine().getErr().println(snapshot));
+                    Progress.printedTo(spec.commandLine().getErr()));
             Importer.Result result = importer.importBundle(bundle, topics == null ? List.of() : topics);
             spec.commandLine()
                     .getOut()

@@ -1,5 +1,6 @@
 package io.jobline.cli;
 
+import io.jobline.airgap.TransferProgress;
 import java.io.PrintWriter;
 
 /** A progress line on standard error every few seconds, for commands that may run long. */
@@ -15,6 +16,14 @@ final class Progress {
     Progress(PrintWriter err, String what) {
         this.err = err;
         this.what = what;
+    }
+
+    /** The air-gap commands' progress, a line each on {@code err}, shown at once. */
+    static TransferProgress.Listener printedTo(PrintWriter err) {
+        return snapshot -> {
+            err.println(snapshot);
+            err.flush();
+        };
     }
 
     void tick(long done) {

@@ -46,7 +46,8 @@ import picocli.CommandLine.Option;
             "It decides under the policy in the bundle's manifest (sealed flag,",
             "allowlist, default retry and lease, limits), else the configuration's;",
             "--sealed and --egress-allow override the egress part. With --db-url it",
-            "also fills PostgreSQL through the sink's own writer (migrations first)."
+            "also fills PostgreSQL through the sink's own writer (migrations first).",
+            "Progress goes to stderr every 5 seconds."
         },
         footer = {
             "",
@@ -127,7 +128,9 @@ final class ReplayCommand implements Callable<Integer> {
             try (LogInput commands =
                     LogInput.open(input, manifest -> manifest.processor().commandsTopic())) {
                 settings = settings(joblineConfig, commands);
-                Replayer.Result result = new Replayer(settings).replay(commands, timeline, rejections);
+                Replayer.Result result = new Replayer(
+                                settings, Progress.printedTo(spec.commandLine().getErr()))
+                        .replay(commands, timeline, rejections);
                 EgressPolicy egress = settings.policy().egress();
                 out.printf(
                         "replayed %,d commands of %d partitions in %.2f s (%,.0f commands/s): %,d events to %s,"

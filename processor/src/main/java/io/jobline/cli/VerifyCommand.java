@@ -4,6 +4,7 @@ import io.jobline.airgap.AirGapException;
 import io.jobline.airgap.LogInput;
 import io.jobline.airgap.Manifest;
 import io.jobline.airgap.TimelineVerifier;
+import io.jobline.airgap.TransferProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
             "Each input is a bundle (directory or .tar.gz: its timeline topic, after",
             "checking its digests) or an NDJSON file. Exit status 0 when all holds;",
             "1 otherwise, naming the first divergence of each job (changed, missing,",
-            "reordered, extra)."
+            "reordered, extra). Progress goes to stderr every 5 seconds."
         },
         footer = {
             "",
@@ -60,8 +61,11 @@ final class VerifyCommand implements Callable<Integer> {
                 manifest -> topic != null ? topic : manifest.processor().timelineTopic();
         try (LogInput actual = LogInput.open(timeline, topicOf);
                 LogInput expected = against == null ? null : LogInput.open(against, topicOf)) {
-            TimelineVerifier.Report report =
-                    expected == null ? TimelineVerifier.verify(actual) : TimelineVerifier.verify(actual, expected);
+            TransferProgress.Listener progress =
+                    Progress.printedTo(spec.commandLine().getErr());
+            TimelineVerifier.Report report = expected == null
+                    ? TimelineVerifier.verify(actual, progress)
+                    : TimelineVerifier.verify(actual, expected, progress);
             String what = String.format("%,d records of %,d jobs in %s", report.records(), report.jobs(), timeline);
             if (report.holds()) {
                 out.println("verified " + what

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +78,34 @@ class ReplayerTest {
 
         assertSameRecords(read(dir.resolve("timeline.ndjson")), live.timeline());
         assertSameRecords(read(dir.resolve("rejections.ndjson")), live.rejections());
+    }
+
+    @Test
+    void shouldReportTheCommandsReplayedOfTheBundlesCount() {
+        Path bundle = AirGapFixtures.writeBundle(
+                dir.resolve("bundle"), "jobline.commands", 3, live.commandsLog(), ProcessorPolicy.from(OPEN));
+        List<TransferProgress.Snapshot> reports = new CopyOnWriteArrayList<>();
+        Replayer replayer = new Replayer(settings(ProcessorPolicy.from(OPEN), 3, 2), reports::add, 0);
+
+        Replayer.Result result;
+        try (LogInput commands =
+                LogInput.open(bundle, manifest -> manifest.processor().commandsTopic())) {
+            result = replayer.replay(commands, dir.resolve("timeline.ndjson"), dir.resolve("rejections.ndjson"));
+        }
+
+        assertThat(reports)
+                .isNotEmpty()
+                .extracting(TransferProgress.Snapshot::records)
+                .isSorted();
+        TransferProgress.Snapshot last = reports.get(reports.size() - 1);
+        assertThat(last.records())
+                .isEqualTo(result.commands())
+                .isEqualTo(live.commandsLog().size());
+        assertThat(last.expected()).isEqualTo(live.commandsLog().size());
+        assertThat(last.bytes())
+                .isEqualTo(live.commandsLog().stream()
+                        .mapToLong(LogRecord::payloadBytes)
+                        .sum());
     }
 
     @ParameterizedTest(name = "{0} thread(s)")
@@ -162,12 +191,16 @@ class ReplayerTest {
     }
 
     private Replayer.Result replay(Path input, ProcessorPolicy policy, int partitions, int threads) {
-        Replayer replayer = new Replayer(new Replayer.Settings(
-                policy, "jobline.timeline", "jobline.rejections", partitions, partitions, partitions, threads));
+        Replayer replayer = new Replayer(settings(policy, partitions, threads));
         try (LogInput commands =
                 LogInput.open(input, manifest -> manifest.processor().commandsTopic())) {
             return replayer.replay(commands, dir.resolve("timeline.ndjson"), dir.resolve("rejections.ndjson"));
         }
+    }
+
+    private static Replayer.Settings settings(ProcessorPolicy policy, int partitions, int threads) {
+        return new Replayer.Settings(
+                policy, "jobline.timeline", "jobline.rejections", partitions, partitions, partitions, threads);
     }
 
     static void assertSameRecords(List<LogRecord> actual, List<LogRecord> expected) {

@@ -43,6 +43,26 @@ class TimelineVerifierTest {
     }
 
     @Test
+    void shouldReportTheRecordsAndBytesReadAsItGoes() {
+        List<TransferProgress.Snapshot> reports = new ArrayList<>();
+        TimelineVerifier.Report report;
+        try (LogInput timeline =
+                LogInput.open(AirGapFixtures.write(dir.resolve("timeline.ndjson"), live.timeline()), m -> null)) {
+            report = TimelineVerifier.verify(timeline, reports::add, 0);
+        }
+
+        assertThat(reports).hasSize(live.timeline().size()); // every record, at no interval
+        assertThat(reports).extracting(TransferProgress.Snapshot::records).isSorted();
+        TransferProgress.Snapshot last = reports.get(reports.size() - 1);
+        assertThat(last.records()).isEqualTo(report.records());
+        assertThat(last.bytes())
+                .isEqualTo(live.timeline().stream()
+                        .mapToLong(LogRecord::payloadBytes)
+                        .sum());
+        assertThat(last.toString()).startsWith("verify: ");
+    }
+
+    @Test
     void shouldNameTheJobOfAChangedEvent() {
         List<LogRecord> timeline = change(live.timeline(), "a", 3, value -> value.replace("worker-1", "worker-2"));
 
