@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Writes Kafka records as NDJSON lines in the DESIGN §7 record format, the one writer of export,
@@ -74,40 +75,70 @@ public final class RecordLineWriter implements Closeable {
     }
 
     public void write(LogRecord record) throws IOException {
-        if (record.topic() != null) {
+        byte[] value = record.value();
+        write(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.timestamp(),
+                record.key(),
+                record.headers(),
+                value,
+                value == null ? 0 : value.length);
+    }
+
+    /**
+     * Writes a record whose value is the first {@code valueLength} bytes of {@code value} (null for
+     * a null value), as {@link #write(LogRecord)} would: replay writes each event straight from
+     * the buffer it was rendered into.
+     */
+    public void write(
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            byte[] key,
+            List<LogRecord.Header> headers,
+            byte[] value,
+            int valueLength)
+            throws IOException {
+        if (topic != null) {
             append(TOPIC);
-            append(topicJson(record.topic()));
+            append(topicJson(topic));
             append((byte) ',');
         } else {
             append((byte) '{');
         }
-        if (record.hasPartition()) {
+        if (partition != LogRecord.NO_PARTITION) {
             append(PARTITION);
-            appendNumber(record.partition());
+            appendNumber(partition);
             append((byte) ',');
         }
-        if (record.hasOffset()) {
+        if (offset != LogRecord.NO_OFFSET) {
             append(OFFSET);
-            appendNumber(record.offset());
+            appendNumber(offset);
             append((byte) ',');
         }
         append(TIMESTAMP);
-        appendNumber(record.timestamp());
-        appendBytesField(KEY, KEY_BASE64, record.key());
+        appendNumber(timestamp);
+        appendBytesField(KEY, KEY_BASE64, key, key == null ? 0 : key.length);
         append(HEADERS);
         boolean first = true;
-        for (LogRecord.Header header : record.headers()) {
+        for (LogRecord.Header header : headers) {
             if (!first) {
                 append((byte) ',');
             }
             first = false;
             append(HEADER_KEY);
-            appendUtf8String(header.key().getBytes(StandardCharsets.UTF_8));
-            appendBytesField(HEADER_VALUE, HEADER_VALUE_BASE64, header.value());
+            byte[] name = header.key().getBytes(StandardCharsets.UTF_8);
+            appendUtf8String(name, name.length);
+            byte[] headerValue = header.value();
+            appendBytesField(
+                    HEADER_VALUE, HEADER_VALUE_BASE64, headerValue, headerValue == null ? 0 : headerValue.length);
             append((byte) '}');
         }
         append((byte) ']');
-        appendBytesField(VALUE, VALUE_BASE64, record.value());
+        appendBytesField(VALUE, VALUE_BASE64, value, valueLength);
         append((byte) '}');
         append((byte) '\n');
         records++;
@@ -149,7 +180,8 @@ public final class RecordLineWriter implements Closeable {
     private byte[] topicJson(String topic) {
         if (!topic.equals(lastTopic)) {
             int mark = position;
-            appendUtf8String(topic.getBytes(StandardCharsets.UTF_8));
+            byte[] name = topic.getBytes(StandardCharsets.UTF_8);
+            appendUtf8String(name, name.length);
             lastTopicJson = Arrays.copyOfRange(buffer, mark, position);
             position = mark;
             lastTopic = topic;
@@ -158,34 +190,34 @@ public final class RecordLineWriter implements Closeable {
     }
 
     /** {@code ,"key":"text"} for UTF-8 bytes, {@code ,"keyBase64":"..."} for others, {@code ,"key":null} for none. */
-    private void appendBytesField(byte[] textName, byte[] base64Name, byte[] value) {
+    private void appendBytesField(byte[] textName, byte[] base64Name, byte[] value, int length) {
         int mark = position;
         append(textName);
         if (value == null) {
             append(NULL);
-        } else if (!appendUtf8String(value)) {
+        } else if (!appendUtf8String(value, length)) {
             position = mark;
             append(base64Name);
-            append(Base64.getEncoder().encode(value));
+            append(Base64.getEncoder().encode(length == value.length ? value : Arrays.copyOf(value, length)));
             append((byte) '"');
         }
     }
 
     /**
-     * Appends {@code text} as a JSON string, escaping quotes, backslashes and control characters.
-     * Returns false, leaving the buffer position undefined, when the bytes are not well-formed UTF-8.
+     * Appends the first {@code n} bytes of {@code text} as a JSON string, escaping quotes,
+     * backslashes and control characters. Returns false, leaving the buffer position undefined,
+     * when the bytes are not well-formed UTF-8.
      *
      * <p>A timeline event is a kilobyte of JSON with a quote every dozen bytes, and it is escaped
      * once more here. Eight bytes at a time are tested for anything but plain ASCII; the plain ones
      * before the first that is not are copied in one move.
      */
-    private boolean appendUtf8String(byte[] text) {
-        ensure(text.length * 6 + 2);
+    private boolean appendUtf8String(byte[] text, int n) {
+        ensure(n * 6 + 2);
         byte[] b = buffer;
         int p = position;
         b[p++] = '"';
         int i = 0;
-        int n = text.length;
         while (i < n) {
             if (i + 8 <= n) {
                 long word = (long) LONGS.get(text, i);

@@ -397,6 +397,10 @@ public final class Replayer {
         private final TransferProgress progress;
         private int unreported;
         private long unreportedBytes;
+        // The command being handled: its key, the key's bytes, and their timeline partition once needed.
+        private String commandKey;
+        private byte[] commandKeyBytes;
+        private int commandKeyPartition;
         private RecordLineWriter timeline;
         private RecordLineWriter rejectionsOut;
         private long timestamp;
@@ -424,8 +428,11 @@ public final class Replayer {
             if (++unreported == PROGRESS_BATCH) {
                 reportProgress();
             }
+            commandKey = record.keyString();
+            commandKeyBytes = record.key();
+            commandKeyPartition = -1;
             try {
-                handler.handle(record.keyString(), record.value(), timestamp, this);
+                handler.handle(commandKey, record.value(), timestamp, this);
             } catch (UncheckedIOException | AirGapException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -439,17 +446,37 @@ public final class Replayer {
 
         @Override
         public void event(TimelineEvent event, byte[] value) {
-            byte[] key = event.jobId().getBytes(StandardCharsets.UTF_8);
-            write(
-                    timeline,
-                    new LogRecord(
-                            settings.timelineTopic(),
-                            Partitioning.forKey(key, settings.timelinePartitions()),
-                            LogRecord.NO_OFFSET,
-                            timestamp,
-                            key,
-                            value,
-                            TIMELINE_HEADERS));
+            event(event, value, value.length);
+        }
+
+        /** Writes the event out of the handler's buffer, keyed by the command's key bytes (the job's id). */
+        @Override
+        public void event(TimelineEvent event, byte[] buffer, int length) {
+            byte[] key;
+            int target;
+            if (event.jobId().equals(commandKey)) {
+                if (commandKeyPartition < 0) {
+                    commandKeyPartition = Partitioning.forKey(commandKeyBytes, settings.timelinePartitions());
+                }
+                key = commandKeyBytes;
+                target = commandKeyPartition;
+            } else {
+                key = event.jobId().getBytes(StandardCharsets.UTF_8);
+                target = Partitioning.forKey(key, settings.timelinePartitions());
+            }
+            try {
+                timeline.write(
+                        settings.timelineTopic(),
+                        target,
+                        LogRecord.NO_OFFSET,
+                        timestamp,
+                        key,
+                        TIMELINE_HEADERS,
+                        buffer,
+                        length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             events++;
         }
 

@@ -24,6 +24,15 @@ public final class CommandHandler {
     public interface Output {
         void event(TimelineEvent event, byte[] value);
 
+        /**
+         * The event as the first {@code length} bytes of {@code buffer}, which the handler reuses
+         * once this returns. An output that writes the bytes out at once overrides this and spares
+         * the copy; replay does, for a kilobyte per event.
+         */
+        default void event(TimelineEvent event, byte[] buffer, int length) {
+            event(event, Arrays.copyOf(buffer, length));
+        }
+
         void rejection(String key, RejectionRecord rejection, byte[] value);
 
         /**
@@ -106,7 +115,7 @@ public final class CommandHandler {
             String link = head;
             for (TimelineEvent event : events) {
                 EventCodec.Sealed sealed = eventCodec.write(event, link);
-                out.event(event, sealed.bytes());
+                out.event(event, sealed.buffer(), sealed.length());
                 link = sealed.hash();
             }
             return link;

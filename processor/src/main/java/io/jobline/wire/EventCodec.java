@@ -64,8 +64,16 @@ public final class EventCodec {
         return jobId + ":" + sequence;
     }
 
-    /** An event as written, and its hash: the head of the job's chain after it. */
-    public record Sealed(byte[] bytes, String hash) {}
+    /**
+     * An event as written, and its hash: the head of the job's chain after it. The bytes are the
+     * first {@code length} of {@code buffer}, which is the codec's own and is written over by its
+     * next event; {@link #bytes()} copies them out.
+     */
+    public record Sealed(byte[] buffer, int length, String hash) {
+        public byte[] bytes() {
+            return Arrays.copyOf(buffer, length);
+        }
+    }
 
     // One event at a time: the buffer and the digest are reused, so a codec belongs to one thread.
     private final JsonBuffer json = new JsonBuffer(2_048);
@@ -77,7 +85,7 @@ public final class EventCodec {
         write(json, event, previousHash);
         String hash = hash(sha256, json.array(), json.length());
         json.reopenObject().field(HASH, hash).endObject();
-        return new Sealed(json.toByteArray(), hash);
+        return new Sealed(json.array(), json.length(), hash);
     }
 
     /**

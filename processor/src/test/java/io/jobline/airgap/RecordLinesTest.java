@@ -123,6 +123,23 @@ class RecordLinesTest {
         assertSameRecord(readAll(write(List.of(record))).get(0), record);
     }
 
+    @Property(tries = 500)
+    void shouldWriteAValueFromAPrefixOfABufferAsFromItsOwnBytes(
+            @ForAll byte[] value, @ForAll byte[] after, @ForAll("jsonLike") String text) throws IOException {
+        for (byte[] bytes : List.of(value, text.getBytes(StandardCharsets.UTF_8))) {
+            byte[] buffer = new byte[bytes.length + after.length];
+            System.arraycopy(bytes, 0, buffer, 0, bytes.length);
+            System.arraycopy(after, 0, buffer, bytes.length, after.length);
+            ByteArrayOutputStream fromBuffer = new ByteArrayOutputStream();
+            try (RecordLineWriter writer = new RecordLineWriter(fromBuffer, 64)) {
+                writer.write("t", 1, LogRecord.NO_OFFSET, 7, null, JSON, buffer, bytes.length);
+            }
+
+            assertThat(fromBuffer.toByteArray())
+                    .isEqualTo(write(List.of(new LogRecord("t", 1, LogRecord.NO_OFFSET, 7, null, bytes, JSON))));
+        }
+    }
+
     @Property(tries = 2000)
     void shouldRoundTripJsonLikeText(@ForAll("jsonLike") String text) {
         LogRecord record = new LogRecord("t", 0, 0, 1, null, text.getBytes(StandardCharsets.UTF_8), JSON);
