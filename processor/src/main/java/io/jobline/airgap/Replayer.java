@@ -107,13 +107,11 @@ public final class Replayer {
         Path work = createWorkDirectory(timelineOut);
         Path timelinePartial = partial(timelineOut);
         Path rejectionsPartial = partial(rejectionsOut);
-        List<Integer> order =
-                commands.parts().stream().map(LogInput.Part::partition).toList();
+        List<LogInput.Part> parts = commands.parts();
+        List<Integer> order = parts.stream().map(LogInput.Part::partition).toList();
         long holdInMemory = Runtime.getRuntime().maxMemory() / 4;
         Map<Integer, PartitionReplay> replays = new ConcurrentHashMap<>();
-        long expected = commands.parts().stream()
-                .mapToLong(part -> part.file().records())
-                .sum();
+        long expected = parts.stream().mapToLong(part -> part.file().records()).sum();
         TransferProgress progress =
                 new TransferProgress("replay", commands.isBundle() ? expected : -1, listener, progressIntervalMs);
         try {

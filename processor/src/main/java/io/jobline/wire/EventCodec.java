@@ -67,13 +67,9 @@ public final class EventCodec {
     /**
      * An event as written, and its hash: the head of the job's chain after it. The bytes are the
      * first {@code length} of {@code buffer}, which is the codec's own and is written over by its
-     * next event; {@link #bytes()} copies them out.
+     * next event.
      */
-    public record Sealed(byte[] buffer, int length, String hash) {
-        public byte[] bytes() {
-            return Arrays.copyOf(buffer, length);
-        }
-    }
+    public record Sealed(byte[] buffer, int length, String hash) {}
 
     // One event at a time: the buffer and the digest are reused, so a codec belongs to one thread.
     private final JsonBuffer json = new JsonBuffer(2_048);

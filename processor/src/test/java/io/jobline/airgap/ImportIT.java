@@ -54,6 +54,13 @@ class ImportIT {
         target = EmbeddedKafka.start();
     }
 
+    /** A topic of its own on the source broker, so that tests share nothing. */
+    private static String newTopic(int partitions) {
+        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
+        source.createTopics(partitions, topic);
+        return topic;
+    }
+
     @AfterAll
     static void stopBrokers() {
         source.close();
@@ -62,8 +69,7 @@ class ImportIT {
 
     @Test
     void shouldResumeAnImportThatDiedHalfWayWithoutWritingAnythingTwice() throws Exception {
-        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
-        source.createTopics(2, topic);
+        String topic = newTopic(2);
         produce(topic);
         Path bundle = export(source, topic, dir.resolve("bundle"));
         assertThat(manifestOf(bundle).records()).isEqualTo(RECORDS);
@@ -111,8 +117,7 @@ class ImportIT {
 
     @Test
     void shouldRefuseToImportABundleIntoTheClusterItCameFrom() throws Exception {
-        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
-        source.createTopics(1, topic);
+        String topic = newTopic(1);
         Path bundle = export(source, topic, dir.resolve("bundle"));
         Importer importer = new Importer(
                 new Importer.Settings(client(source), 1, "jobline", 1_000), TransferProgress.Listener.NONE);
@@ -125,8 +130,7 @@ class ImportIT {
 
     @Test
     void shouldRefuseATargetTopicThatWouldRestampTheRecords() throws Exception {
-        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
-        source.createTopics(1, topic);
+        String topic = newTopic(1);
         Path bundle = export(source, topic, dir.resolve("bundle"));
         try (Admin admin = target.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
@@ -144,8 +148,7 @@ class ImportIT {
 
     @Test
     void shouldStopWhenTheProcessorStartsDuringTheImportAndContinueOnceItIsStopped() throws Exception {
-        String topic = "log-" + UUID.randomUUID().toString().substring(0, 8);
-        source.createTopics(2, topic);
+        String topic = newTopic(2);
         produce(topic);
         Path bundle = export(source, topic, dir.resolve("bundle"));
         String application = "jobline-" + topic;
