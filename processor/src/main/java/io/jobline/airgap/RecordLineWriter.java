@@ -75,22 +75,16 @@ public final class RecordLineWriter implements Closeable {
     }
 
     public void write(LogRecord record) throws IOException {
+        head(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.headers());
         byte[] value = record.value();
-        write(
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                record.timestamp(),
-                record.key(),
-                record.headers(),
-                value,
-                value == null ? 0 : value.length);
+        appendBytesField(VALUE, VALUE_BASE64, value, value == null ? 0 : value.length);
+        endLine();
     }
 
     /**
-     * Writes a record whose value is the first {@code valueLength} bytes of {@code value} (null for
-     * a null value), as {@link #write(LogRecord)} would: replay writes each event straight from
-     * the buffer it was rendered into.
+     * Writes a record whose value is the text of {@code value}, as {@link #write(LogRecord)} would
+     * with its bytes. Replay writes each event so, straight from the buffer it was rendered into,
+     * which knows where its quotes are.
      */
     public void write(
             String topic,
@@ -99,9 +93,22 @@ public final class RecordLineWriter implements Closeable {
             long timestamp,
             byte[] key,
             List<LogRecord.Header> headers,
-            byte[] value,
-            int valueLength)
+            JsonBuffer value)
             throws IOException {
+        head(topic, partition, offset, timestamp, key, headers);
+        if (value.quotable()) {
+            append(VALUE);
+            ensure(value.quotedLength() + 8);
+            position = value.writeQuoted(buffer, position);
+        } else {
+            appendBytesField(VALUE, VALUE_BASE64, value.array(), value.length());
+        }
+        endLine();
+    }
+
+    /** The line up to its value: topic, partition, offset, timestamp, key and headers. */
+    private void head(
+            String topic, int partition, long offset, long timestamp, byte[] key, List<LogRecord.Header> headers) {
         if (topic != null) {
             append(TOPIC);
             append(topicJson(topic));
@@ -138,7 +145,9 @@ public final class RecordLineWriter implements Closeable {
             append((byte) '}');
         }
         append((byte) ']');
-        appendBytesField(VALUE, VALUE_BASE64, value, valueLength);
+    }
+
+    private void endLine() throws IOException {
         append((byte) '}');
         append((byte) '\n');
         records++;

@@ -6,6 +6,7 @@ import io.jobline.domain.MemoryStores;
 import io.jobline.domain.TimelineEvent;
 import io.jobline.wire.CommandHandler;
 import io.jobline.wire.EventCodec;
+import io.jobline.wire.JsonBuffer;
 import io.jobline.wire.RejectionRecord;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -444,38 +445,54 @@ public final class Replayer {
 
         @Override
         public void event(TimelineEvent event, byte[] value) {
-            event(event, value, value.length);
+            byte[] key = eventKey(event);
+            write(
+                    timeline,
+                    new LogRecord(
+                            settings.timelineTopic(),
+                            timelinePartition(key),
+                            LogRecord.NO_OFFSET,
+                            timestamp,
+                            key,
+                            value,
+                            TIMELINE_HEADERS));
+            events++;
         }
 
-        /** Writes the event out of the handler's buffer, keyed by the command's key bytes (the job's id). */
+        /** Writes the event out of the handler's buffer: no copy, and no search for its quotes. */
         @Override
-        public void event(TimelineEvent event, byte[] buffer, int length) {
-            byte[] key;
-            int target;
-            if (event.jobId().equals(commandKey)) {
-                if (commandKeyPartition < 0) {
-                    commandKeyPartition = Partitioning.forKey(commandKeyBytes, settings.timelinePartitions());
-                }
-                key = commandKeyBytes;
-                target = commandKeyPartition;
-            } else {
-                key = event.jobId().getBytes(StandardCharsets.UTF_8);
-                target = Partitioning.forKey(key, settings.timelinePartitions());
-            }
+        public void event(TimelineEvent event, JsonBuffer json) {
+            byte[] key = eventKey(event);
             try {
                 timeline.write(
                         settings.timelineTopic(),
-                        target,
+                        timelinePartition(key),
                         LogRecord.NO_OFFSET,
                         timestamp,
                         key,
                         TIMELINE_HEADERS,
-                        buffer,
-                        length);
+                        json);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             events++;
+        }
+
+        /** The key of an event: its job's id, which is nearly always the command's key, whose bytes are at hand. */
+        private byte[] eventKey(TimelineEvent event) {
+            return event.jobId().equals(commandKey)
+                    ? commandKeyBytes
+                    : event.jobId().getBytes(StandardCharsets.UTF_8);
+        }
+
+        private int timelinePartition(byte[] key) {
+            if (key != commandKeyBytes) {
+                return Partitioning.forKey(key, settings.timelinePartitions());
+            }
+            if (commandKeyPartition < 0) {
+                commandKeyPartition = Partitioning.forKey(key, settings.timelinePartitions());
+            }
+            return commandKeyPartition;
         }
 
         @Override

@@ -25,12 +25,12 @@ public final class CommandHandler {
         void event(TimelineEvent event, byte[] value);
 
         /**
-         * The event as the first {@code length} bytes of {@code buffer}, which the handler reuses
-         * once this returns. An output that writes the bytes out at once overrides this and spares
-         * the copy; replay does, for a kilobyte per event.
+         * The event as the text of {@code json}, which the handler reuses once this returns. An
+         * output that writes the text out at once overrides this and spares the copy; replay does,
+         * for a kilobyte per event, and writes it as a JSON string without searching it for quotes.
          */
-        default void event(TimelineEvent event, byte[] buffer, int length) {
-            event(event, Arrays.copyOf(buffer, length));
+        default void event(TimelineEvent event, JsonBuffer json) {
+            event(event, json.toByteArray());
         }
 
         void rejection(String key, RejectionRecord rejection, byte[] value);
@@ -115,7 +115,7 @@ public final class CommandHandler {
             String link = head;
             for (TimelineEvent event : events) {
                 EventCodec.Sealed sealed = eventCodec.write(event, link);
-                out.event(event, sealed.buffer(), sealed.length());
+                out.event(event, sealed.json());
                 link = sealed.hash();
             }
             return link;

@@ -65,11 +65,10 @@ public final class EventCodec {
     }
 
     /**
-     * An event as written, and its hash: the head of the job's chain after it. The bytes are the
-     * first {@code length} of {@code buffer}, which is the codec's own and is written over by its
-     * next event.
+     * An event as written, and its hash: the head of the job's chain after it. The event is the
+     * text of {@code json}, which is the codec's own and is written over by its next event.
      */
-    public record Sealed(byte[] buffer, int length, String hash) {}
+    public record Sealed(JsonBuffer json, String hash) {}
 
     // One event at a time: the buffer and the digest are reused, so a codec belongs to one thread.
     private final JsonBuffer json = new JsonBuffer(2_048);
@@ -81,7 +80,7 @@ public final class EventCodec {
         write(json, event, previousHash);
         String hash = hash(sha256, json.array(), json.length());
         json.reopenObject().field(HASH, hash).endObject();
-        return new Sealed(json.array(), json.length(), hash);
+        return new Sealed(json, hash);
     }
 
     /**

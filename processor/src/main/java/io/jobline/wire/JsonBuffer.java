@@ -1,5 +1,8 @@
 package io.jobline.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,12 +23,15 @@ public final class JsonBuffer {
     /** A member name, encoded once as {@code "name":}. */
     public static final class Name {
         private final byte[] encoded;
+        /** Where {@link #encoded} has a quote or a backslash. */
+        private final int[] escapes;
 
         private Name(String name) {
             JsonBuffer buffer = new JsonBuffer(name.length() + 8);
             buffer.quote(name);
             buffer.append((byte) ':');
             this.encoded = buffer.toByteArray();
+            this.escapes = Arrays.copyOf(buffer.escapes, buffer.escapeCount);
         }
     }
 
@@ -33,6 +39,7 @@ public final class JsonBuffer {
         return new Name(name);
     }
 
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
@@ -62,6 +69,17 @@ public final class JsonBuffer {
     /** A value was just written at this level: the next member or element needs a comma first. */
     private boolean separate;
 
+    /**
+     * Where the text has a quote or a backslash, in order. Kept as the text is written, so that
+     * it can be written as a JSON string ({@link #writeQuoted}) without searching a kilobyte of
+     * text for the few bytes that need a backslash: replay does that once per event.
+     */
+    private int[] escapes = new int[64];
+
+    private int escapeCount;
+    /** A control character came in raw JSON (whitespace, say): {@link #writeQuoted} cannot write it. */
+    private boolean rawControl;
+
     public JsonBuffer(int capacity) {
         this.bytes = new byte[Math.max(capacity, 16)];
     }
@@ -70,6 +88,8 @@ public final class JsonBuffer {
     public JsonBuffer reset() {
         length = 0;
         separate = false;
+        escapeCount = 0;
+        rawControl = false;
         return this;
     }
 
@@ -84,6 +104,59 @@ public final class JsonBuffer {
 
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, length);
+    }
+
+    // ---- the text as a JSON string --------------------------------------------------------
+
+    /**
+     * Whether {@link #writeQuoted} can write the text: always, unless raw JSON brought a control
+     * character, which would need more than a backslash.
+     */
+    public boolean quotable() {
+        return !rawControl;
+    }
+
+    /** The bytes {@link #writeQuoted} writes: the text, a backslash for each quote and backslash, two quotes. */
+    public int quotedLength() {
+        return length + escapeCount + 2;
+    }
+
+    /**
+     * Writes the text as a JSON string into {@code into} at {@code at}, which must have room for
+     * {@link #quotedLength()} bytes and 8 more; returns where the string ends. The bytes are the
+     * ones any JSON escaper writes for the text's UTF-8: what this buffer writes is well-formed
+     * UTF-8 with every control character escaped, so only its quotes and backslashes need a
+     * backslash, and it knows where they are. Bytes past the end may be written over.
+     */
+    public int writeQuoted(byte[] into, int at) {
+        if (!quotable()) {
+            throw new IllegalStateException("raw JSON with control characters: escape it byte by byte");
+        }
+        ensure(8); // the copy below moves whole words, and may read up to 7 bytes past the text
+        byte[] b = bytes;
+        int p = at;
+        into[p++] = '"';
+        int from = 0;
+        for (int i = 0; i < escapeCount; i++) {
+            int to = escapes[i];
+            p = copyWords(b, from, into, p, to - from);
+            into[p++] = '\\';
+            from = to;
+        }
+        p = copyWords(b, from, into, p, length - from);
+        into[p++] = '"';
+        return p;
+    }
+
+    /**
+     * Copies {@code n} bytes eight at a time, writing up to 7 bytes past them. The runs between
+     * two quotes are a dozen bytes, too short for {@link System#arraycopy} to pay off.
+     */
+    private static int copyWords(byte[] from, int at, byte[] into, int to, int n) {
+        for (int k = 0; k < n; k += 8) {
+            WORDS.set(into, to + k, (long) WORDS.get(from, at + k));
+        }
+        return to + n;
     }
 
     // ---- structure ------------------------------------------------------------------------
@@ -127,6 +200,9 @@ public final class JsonBuffer {
     /** Starts a member: its value comes next. */
     public JsonBuffer name(Name name) {
         beforeValue();
+        for (int escape : name.escapes) {
+            escapeAt(length + escape);
+        }
         append(name.encoded);
         separate = false;
         return this;
@@ -192,7 +268,16 @@ public final class JsonBuffer {
     /** A value that is already JSON text, copied as UTF-8. */
     public JsonBuffer raw(String json) {
         beforeValue();
-        append(json.getBytes(StandardCharsets.UTF_8));
+        byte[] text = json.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < text.length; i++) {
+            byte c = text[i];
+            if (c == '"' || c == '\\') {
+                escapeAt(length + i);
+            } else if (c >= 0 && c < 0x20) {
+                rawControl = true;
+            }
+        }
+        append(text);
         separate = true;
         return this;
     }
@@ -237,9 +322,11 @@ public final class JsonBuffer {
 
     private JsonBuffer time(long epochMillis) {
         beforeValue();
+        escapeAt(length);
         append((byte) '"');
         ensure(Timestamps.MAX_LENGTH);
         length = Timestamps.format(epochMillis, bytes, length);
+        escapeAt(length);
         append((byte) '"');
         separate = true;
         return this;
@@ -269,6 +356,7 @@ public final class JsonBuffer {
         ensure(n * 6 + 2); // the longest a char can get: a unicode escape
         byte[] b = bytes;
         int p = length;
+        escapeAt(p);
         b[p++] = '"';
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
@@ -277,7 +365,11 @@ public final class JsonBuffer {
                 if (escape == 0) {
                     b[p++] = (byte) c;
                 } else {
+                    escapeAt(p);
                     b[p++] = '\\';
+                    if (escape == '"' || escape == '\\') {
+                        escapeAt(p);
+                    }
                     b[p++] = escape;
                     if (escape == 'u') {
                         p = hex4(b, p, c);
@@ -287,6 +379,7 @@ public final class JsonBuffer {
                 b[p++] = (byte) (0xC0 | (c >> 6));
                 b[p++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
+                escapeAt(p);
                 b[p++] = '\\';
                 b[p++] = 'u';
                 p = hex4(b, p, c);
@@ -296,8 +389,17 @@ public final class JsonBuffer {
                 b[p++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        escapeAt(p);
         b[p++] = '"';
         length = p;
+    }
+
+    /** Notes that the byte at {@code at} is a quote or a backslash. */
+    private void escapeAt(int at) {
+        if (escapeCount == escapes.length) {
+            escapes = Arrays.copyOf(escapes, escapeCount * 2);
+        }
+        escapes[escapeCount++] = at;
     }
 
     private static int hex4(byte[] b, int p, char c) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jobline.schema.SchemaName;
 import io.jobline.schema.Schemas;
 import io.jobline.wire.Json;
+import io.jobline.wire.JsonBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -123,21 +124,37 @@ class RecordLinesTest {
         assertSameRecord(readAll(write(List.of(record))).get(0), record);
     }
 
-    @Property(tries = 500)
-    void shouldWriteAValueFromAPrefixOfABufferAsFromItsOwnBytes(
-            @ForAll byte[] value, @ForAll byte[] after, @ForAll("jsonLike") String text) throws IOException {
-        for (byte[] bytes : List.of(value, text.getBytes(StandardCharsets.UTF_8))) {
-            byte[] buffer = new byte[bytes.length + after.length];
-            System.arraycopy(bytes, 0, buffer, 0, bytes.length);
-            System.arraycopy(after, 0, buffer, bytes.length, after.length);
-            ByteArrayOutputStream fromBuffer = new ByteArrayOutputStream();
-            try (RecordLineWriter writer = new RecordLineWriter(fromBuffer, 64)) {
-                writer.write("t", 1, LogRecord.NO_OFFSET, 7, null, JSON, buffer, bytes.length);
-            }
-
-            assertThat(fromBuffer.toByteArray())
-                    .isEqualTo(write(List.of(new LogRecord("t", 1, LogRecord.NO_OFFSET, 7, null, bytes, JSON))));
+    @Property(tries = 1000)
+    void shouldWriteAJsonBufferAsItsOwnBytes(
+            @ForAll("jsonLike") String text,
+            @ForAll("jsonLike") String name,
+            @ForAll("jsonLike") String rawString,
+            @ForAll boolean rawWhitespace,
+            @ForAll long number)
+            throws IOException {
+        // Its text as a string, with what the buffer noted while writing: quotes, backslashes, and
+        // raw JSON that brings its own (a string, and perhaps a newline, which needs the escaper).
+        JsonBuffer json = new JsonBuffer(8)
+                .startObject()
+                .field(JsonBuffer.name(name), text)
+                .name(JsonBuffer.name("raw"))
+                .raw("[" + Json.MAPPER.writeValueAsString(rawString) + (rawWhitespace ? ",\n1]" : ",1]"))
+                .field(JsonBuffer.name("n"), number)
+                .timeOrNull(JsonBuffer.name("at"), number & 0xFFFFFFFFFFL)
+                .endObject()
+                .reopenObject()
+                .field(JsonBuffer.name("hash"), "sha256:" + name)
+                .endObject();
+        ByteArrayOutputStream fromBuffer = new ByteArrayOutputStream();
+        try (RecordLineWriter writer = new RecordLineWriter(fromBuffer, 64)) {
+            writer.write("t", 1, LogRecord.NO_OFFSET, 7, null, JSON, json);
         }
+
+        assertThat(json.quotable()).isEqualTo(!rawWhitespace);
+        assertThat(new String(fromBuffer.toByteArray(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(
+                        write(List.of(new LogRecord("t", 1, LogRecord.NO_OFFSET, 7, null, json.toByteArray(), JSON))),
+                        StandardCharsets.UTF_8));
     }
 
     @Property(tries = 2000)
