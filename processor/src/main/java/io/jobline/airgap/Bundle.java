@@ -19,11 +19,16 @@ import java.util.stream.Stream;
  * An exported bundle opened for reading: a directory, or a {@code .tar.gz} unpacked into a
  * temporary directory that {@link #close()} removes. {@link #verify()} checks every file against
  * the manifest before anything is read from it.
+ *
+ * <p>Both read every byte of the bundle, minutes for one of tens of gigabytes, so both can report
+ * their progress.
  */
 public final class Bundle implements AutoCloseable {
 
     public static final String MANIFEST = "manifest.json";
     public static final String FILE_SUFFIX = ".ndjson";
+
+    private static final long PROGRESS_INTERVAL_MS = 5_000;
 
     private final Path origin;
     private final Path directory;
@@ -50,6 +55,11 @@ public final class Bundle implements AutoCloseable {
     }
 
     public static Bundle open(Path path) {
+        return open(path, TransferProgress.Listener.NONE);
+    }
+
+    /** Opens {@code path}, reporting the unpacking of a .tar.gz to {@code listener}. */
+    public static Bundle open(Path path, TransferProgress.Listener listener) {
         if (!Files.exists(path)) {
             throw new AirGapException(path + " does not exist");
         }
@@ -59,7 +69,9 @@ public final class Bundle implements AutoCloseable {
             if (TarGz.isTarGz(path)) {
                 directory = Files.createTempDirectory("jobline-bundle-");
                 unpacked = true;
-                TarGz.unpack(path, directory);
+                TransferProgress progress = new TransferProgress("unpack", "files", -1, listener, PROGRESS_INTERVAL_MS);
+                TarGz.unpack(path, directory, progress);
+                progress.finish();
             }
             Path manifest = directory.resolve(MANIFEST);
             if (!Files.isRegularFile(manifest)) {
@@ -101,20 +113,28 @@ public final class Bundle implements AutoCloseable {
      * other log file is; the first file that does not match is named.
      */
     public void verify() {
+        verify(TransferProgress.Listener.NONE);
+    }
+
+    /** As {@link #verify()}, reporting the files and bytes checked to {@code listener}. */
+    public void verify(TransferProgress.Listener listener) {
         List<Manifest.PartitionFile> listedFiles = manifest.topics().stream()
                 .flatMap(topic -> topic.files().stream())
                 .toList();
+        TransferProgress progress =
+                new TransferProgress("digests", "files", listedFiles.size(), listener, PROGRESS_INTERVAL_MS);
         Set<String> listed = new HashSet<>();
         listedFiles.forEach(file -> listed.add(file.file()));
         // Hashing is most of a replay's start-up: the files are hashed on every core at once. When
         // several do not match, the first of them in the manifest is the one named.
         List<AirGapException> mismatches = listedFiles.parallelStream()
-                .map(this::mismatch)
+                .map(file -> mismatch(file, progress))
                 .filter(Objects::nonNull)
                 .toList();
         if (!mismatches.isEmpty()) {
             throw mismatches.get(0);
         }
+        progress.finish();
         try (Stream<Path> files = Files.list(directory)) {
             List<String> stray = files.map(p -> p.getFileName().toString())
                     .filter(name -> name.endsWith(FILE_SUFFIX) && !listed.contains(name))
@@ -129,7 +149,7 @@ public final class Bundle implements AutoCloseable {
     }
 
     /** Why {@code file} does not match the manifest, or null when it does. */
-    private AirGapException mismatch(Manifest.PartitionFile file) {
+    private AirGapException mismatch(Manifest.PartitionFile file, TransferProgress progress) {
         Path path = directory.resolve(file.file());
         if (!Files.isRegularFile(path)) {
             return new AirGapException(origin + ": " + file.file() + " is listed in " + MANIFEST + " but missing");
@@ -140,7 +160,8 @@ public final class Bundle implements AutoCloseable {
                 return new AirGapException(origin + ": " + file.file() + " has " + size + " bytes, " + MANIFEST
                         + " says " + file.bytes() + ": the file was changed or damaged");
             }
-            String actual = Digests.sha256Hex(path);
+            String actual = Digests.sha256Hex(path, progress);
+            progress.add(1, 0);
             if (!actual.equals(file.sha256())) {
                 return new AirGapException(origin + ": " + file.file() + " does not match its SHA-256 in " + MANIFEST
                         + " (expected " + file.sha256() + ", found " + actual + "): the file was changed or damaged");
@@ -203,13 +224,15 @@ public final class Bundle implements AutoCloseable {
             return HexFormat.of().formatHex(sha256().digest(bytes));
         }
 
-        static String sha256Hex(Path file) throws IOException {
+        /** The file's digest, its bytes added to {@code progress} as they are read (a megabyte at a time). */
+        static String sha256Hex(Path file, TransferProgress progress) throws IOException {
             MessageDigest sha = sha256();
-            byte[] buffer = new byte[1 << 16];
+            byte[] buffer = new byte[1 << 20];
             try (InputStream in = Files.newInputStream(file)) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
                     sha.update(buffer, 0, n);
+                    progress.add(0, n);
                 }
             }
             return HexFormat.of().formatHex(sha.digest());

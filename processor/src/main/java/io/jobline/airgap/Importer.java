@@ -82,7 +82,7 @@ public final class Importer {
 
     /** Imports the {@code topics} of {@code bundle} (all of its topics when empty). */
     public Result importBundle(Bundle bundle, List<String> topics) {
-        bundle.verify();
+        bundle.verify(listener);
         Manifest manifest = bundle.manifest();
         List<Manifest.Topic> selected = select(bundle, topics);
         for (Manifest.Topic topic : selected) {

@@ -36,15 +36,20 @@ public final class LogInput implements AutoCloseable {
      * topic to read from its manifest), or a plain NDJSON file.
      */
     public static LogInput open(Path path, Function<Manifest, String> topicOf) {
+        return open(path, topicOf, TransferProgress.Listener.NONE);
+    }
+
+    /** As above, reporting the unpacking and the digest check of a bundle to {@code listener}. */
+    public static LogInput open(Path path, Function<Manifest, String> topicOf, TransferProgress.Listener listener) {
         if (!Bundle.isBundle(path)) {
             if (!Files.isRegularFile(path)) {
                 throw new AirGapException(path + " is neither a bundle nor an NDJSON file");
             }
             return new LogInput(path, null, null);
         }
-        Bundle bundle = Bundle.open(path);
+        Bundle bundle = Bundle.open(path, listener);
         try {
-            bundle.verify();
+            bundle.verify(listener);
             return new LogInput(path, bundle, bundle.topic(topicOf.apply(bundle.manifest())));
         } catch (RuntimeException e) {
             bundle.close();

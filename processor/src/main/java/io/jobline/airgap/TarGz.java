@@ -68,9 +68,10 @@ final class TarGz {
 
     /**
      * Unpacks the regular files of {@code archive} into {@code directory}, each under its base
-     * name; refuses links, devices and two files of the same name.
+     * name; refuses links, devices and two files of the same name. Each file's bytes are added to
+     * {@code progress} as they are written, and the file once it is complete.
      */
-    static void unpack(Path archive, Path directory) throws IOException {
+    static void unpack(Path archive, Path directory, TransferProgress progress) throws IOException {
         try (InputStream in =
                 new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive), 1 << 16), 1 << 16)) {
             Set<String> seen = new HashSet<>();
@@ -97,7 +98,8 @@ final class TarGz {
                         if (base.isEmpty() || !seen.add(base)) {
                             throw new AirGapException(archive + ": entry '" + name + "' is empty or repeated");
                         }
-                        copy(in, directory.resolve(base), size);
+                        copy(in, directory.resolve(base), size, progress);
+                        progress.add(1, 0);
                     }
                     default ->
                         throw new AirGapException(archive + ": entry '" + name + "' is not a regular file" + " (type "
@@ -268,7 +270,7 @@ final class TarGz {
         return data;
     }
 
-    private static void copy(InputStream in, Path target, long size) throws IOException {
+    private static void copy(InputStream in, Path target, long size, TransferProgress progress) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
             byte[] buffer = new byte[1 << 16];
             long left = size;
@@ -278,6 +280,7 @@ final class TarGz {
                     throw new EOFException("truncated tar entry " + target.getFileName());
                 }
                 out.write(buffer, 0, n);
+                progress.add(0, n);
                 left -= n;
             }
         }

@@ -4,9 +4,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Counts the records and bytes of a long export, import, replay or verify and hands a snapshot to
- * a listener every few seconds, and once more at the end, so that an operator sees it move and its
- * rate. Several threads may add to one; those that add often should add in batches.
+ * Counts the records (or files) and bytes of a long export, import, replay or verify, or of the
+ * unpacking and digest check of a bundle, and hands a snapshot to a listener every few seconds
+ * and once more at the end, so that an operator sees it move and its rate. Several threads may
+ * add to one; those that add often should add in batches.
  */
 public final class TransferProgress {
 
@@ -19,13 +20,15 @@ public final class TransferProgress {
     }
 
     /**
-     * @param expected an upper bound of the records to come (offset ranges include transaction
+     * @param unit what is counted, plural: "records", "files"
+     * @param expected an upper bound of the count to come (offset ranges include transaction
      *     markers and aborted records), or -1 when unknown
      */
-    public record Snapshot(String task, long records, long expected, long bytes, long elapsedNanos, boolean done) {
+    public record Snapshot(
+            String task, String unit, long count, long expected, long bytes, long elapsedNanos, boolean done) {
 
-        public double recordsPerSecond() {
-            return elapsedNanos == 0 ? 0 : records / (elapsedNanos / 1e9);
+        public double perSecond() {
+            return elapsedNanos == 0 ? 0 : count / (elapsedNanos / 1e9);
         }
 
         public double megabytesPerSecond() {
@@ -36,37 +39,46 @@ public final class TransferProgress {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "%s: %,d%s records, %,.1f MB in %.1f s (%,.0f records/s, %,.1f MB/s)%s",
+                    "%s: %,d%s %s, %,.1f MB in %.1f s (%,.0f %s/s, %,.1f MB/s)%s",
                     task,
-                    records,
+                    count,
                     expected >= 0 && !done ? " of at most " + String.format(Locale.ROOT, "%,d", expected) : "",
+                    unit,
                     bytes / 1e6,
                     elapsedNanos / 1e9,
-                    recordsPerSecond(),
+                    perSecond(),
+                    unit,
                     megabytesPerSecond(),
                     done ? ", done" : "");
         }
     }
 
     private final String task;
+    private final String unit;
     private final long expected;
     private final Listener listener;
     private final long intervalNanos;
     private final long start = System.nanoTime();
     private long nextReport;
-    private long records;
+    private long count;
     private long bytes;
 
+    /** Progress counted in records. */
     public TransferProgress(String task, long expected, Listener listener, long intervalMillis) {
+        this(task, "records", expected, listener, intervalMillis);
+    }
+
+    public TransferProgress(String task, String unit, long expected, Listener listener, long intervalMillis) {
         this.task = task;
+        this.unit = unit;
         this.expected = expected;
         this.listener = listener;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         this.nextReport = start + intervalNanos;
     }
 
-    public synchronized void add(long moreRecords, long moreBytes) {
-        records += moreRecords;
+    public synchronized void add(long more, long moreBytes) {
+        count += more;
         bytes += moreBytes;
         long now = System.nanoTime();
         if (now >= nextReport) {
@@ -83,6 +95,6 @@ public final class TransferProgress {
     }
 
     private Snapshot snapshot(boolean done) {
-        return new Snapshot(task, records, expected, bytes, System.nanoTime() - start, done);
+        return new Snapshot(task, unit, count, expected, bytes, System.nanoTime() - start, done);
     }
 }

@@ -3,6 +3,7 @@ package io.jobline.cli;
 import io.jobline.airgap.AirGapException;
 import io.jobline.airgap.Bundle;
 import io.jobline.airgap.Importer;
+import io.jobline.airgap.TransferProgress;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.stream.TopicAdmin;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
             "group jobline-import.<source cluster id>. Run it again after a failure,",
             "or twice with the same bundle: nothing is written twice.",
             "",
-            "Stop the target's processor while importing; start it afterwards."
+            "Stop the target's processor while importing; start it afterwards.",
+            "Progress (unpacking, digests, records) goes to stderr every 5 seconds."
         },
         footer = {
             "",
@@ -68,7 +70,9 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Bundle bundle = Bundle.open(in)) {
+        TransferProgress.Listener progress =
+                Progress.printedTo(spec.commandLine().getErr());
+        try (Bundle bundle = Bundle.open(in, progress)) {
             JoblineConfig joblineConfig = config.load();
             Importer importer = new Importer(
                     new Importer.Settings(
@@ -76,7 +80,7 @@ final class ImportCommand implements Callable<Integer> {
                             joblineConfig.get(JoblineConfig.TOPIC_REPLICATION),
                             joblineConfig.get(JoblineConfig.APPLICATION_ID),
                             recordsPerTransaction),
-                    Progress.printedTo(spec.commandLine().getErr()));
+                    progress);
             Importer.Result result = importer.importBundle(bundle, topics == null ? List.of() : topics);
             spec.commandLine()
                     .getOut()

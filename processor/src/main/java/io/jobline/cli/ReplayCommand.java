@@ -7,6 +7,7 @@ import io.jobline.airgap.Manifest;
 import io.jobline.airgap.PostgresProjection;
 import io.jobline.airgap.ProcessorPolicy;
 import io.jobline.airgap.Replayer;
+import io.jobline.airgap.TransferProgress;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.domain.EgressPolicy;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Option;
             "allowlist, default retry and lease, limits), else the configuration's;",
             "--sealed and --egress-allow override the egress part. With --db-url it",
             "also fills PostgreSQL through the sink's own writer (migrations first).",
-            "Progress goes to stderr every 5 seconds."
+            "Progress (unpacking, digests, records) goes to stderr every 5 seconds."
         },
         footer = {
             "",
@@ -125,12 +126,12 @@ final class ReplayCommand implements Callable<Integer> {
             JoblineConfig joblineConfig =
                     config.load(dbUrl == null ? Map.of() : Map.of(JoblineConfig.DB_URL.name(), dbUrl));
             Replayer.Settings settings;
+            TransferProgress.Listener progress =
+                    Progress.printedTo(spec.commandLine().getErr());
             try (LogInput commands =
-                    LogInput.open(input, manifest -> manifest.processor().commandsTopic())) {
+                    LogInput.open(input, manifest -> manifest.processor().commandsTopic(), progress)) {
                 settings = settings(joblineConfig, commands);
-                Replayer.Result result = new Replayer(
-                                settings, Progress.printedTo(spec.commandLine().getErr()))
-                        .replay(commands, timeline, rejections);
+                Replayer.Result result = new Replayer(settings, progress).replay(commands, timeline, rejections);
                 EgressPolicy egress = settings.policy().egress();
                 out.printf(
                         "replayed %,d commands of %d partitions in %.2f s (%,.0f commands/s): %,d events to %s,"

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
             "Each input is a bundle (directory or .tar.gz: its timeline topic, after",
             "checking its digests) or an NDJSON file. Exit status 0 when all holds;",
             "1 otherwise, naming the first divergence of each job (changed, missing,",
-            "reordered, extra). Progress goes to stderr every 5 seconds."
+            "reordered, extra). Progress (unpacking, digests, records) goes to",
+            "stderr every 5 seconds."
         },
         footer = {
             "",
@@ -59,10 +60,10 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Function<Manifest, String> topicOf =
                 manifest -> topic != null ? topic : manifest.processor().timelineTopic();
-        try (LogInput actual = LogInput.open(timeline, topicOf);
-                LogInput expected = against == null ? null : LogInput.open(against, topicOf)) {
-            TransferProgress.Listener progress =
-                    Progress.printedTo(spec.commandLine().getErr());
+        TransferProgress.Listener progress =
+                Progress.printedTo(spec.commandLine().getErr());
+        try (LogInput actual = LogInput.open(timeline, topicOf, progress);
+                LogInput expected = against == null ? null : LogInput.open(against, topicOf, progress)) {
             TimelineVerifier.Report report = expected == null
                     ? TimelineVerifier.verify(actual, progress)
                     : TimelineVerifier.verify(actual, expected, progress);

@@ -105,6 +105,44 @@ class BundleTest {
     }
 
     @Test
+    void shouldReportTheUnpackingAndTheDigestCheckFileByFile() throws Exception {
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 3, records(30), SEALED);
+        List<Path> files = List.of(
+                bundle.resolve(Bundle.MANIFEST),
+                bundle.resolve("jobline.commands-0.ndjson"),
+                bundle.resolve("jobline.commands-1.ndjson"),
+                bundle.resolve("jobline.commands-2.ndjson"));
+        Path tarGz = dir.resolve("bundle.tar.gz");
+        TarGz.pack(files, tarGz);
+        List<TransferProgress.Snapshot> reports = new ArrayList<>();
+
+        try (Bundle opened = Bundle.open(tarGz, reports::add)) {
+            opened.verify(reports::add);
+        }
+
+        long allBytes = 0;
+        for (Path file : files) {
+            allBytes += Files.size(file);
+        }
+        long logBytes = allBytes - Files.size(bundle.resolve(Bundle.MANIFEST));
+        assertThat(reports).hasSize(2).allMatch(TransferProgress.Snapshot::done);
+        assertThat(reports.get(0))
+                .extracting(
+                        TransferProgress.Snapshot::task,
+                        TransferProgress.Snapshot::count,
+                        TransferProgress.Snapshot::bytes)
+                .containsExactly("unpack", 4L, allBytes);
+        assertThat(reports.get(1))
+                .extracting(
+                        TransferProgress.Snapshot::task,
+                        TransferProgress.Snapshot::count,
+                        TransferProgress.Snapshot::expected,
+                        TransferProgress.Snapshot::bytes)
+                .containsExactly("digests", 3L, 3L, logBytes);
+        assertThat(reports.get(1).toString()).startsWith("digests: 3 files, ");
+    }
+
+    @Test
     void shouldOpenABundleThatGnuTarPacked() throws Exception {
         assumeThat(hasTar()).as("tar on this machine").isTrue();
         AirGapFixtures.writeBundle(dir.resolve("site-a"), "jobline.commands", 2, records(20), SEALED);

@@ -154,7 +154,7 @@ class ImportIT {
         String application = "jobline-" + topic;
         List<KafkaConsumer<byte[], byte[]>> processor = new ArrayList<>();
         TransferProgress.Listener startTheProcessorHalfWayThroughTheSecondTransaction = snapshot -> {
-            if (snapshot.records() >= 1_500 && processor.isEmpty()) {
+            if (snapshot.task().equals("import") && snapshot.count() >= 1_500 && processor.isEmpty()) {
                 processor.add(joinGroup(application, topic));
             }
         };

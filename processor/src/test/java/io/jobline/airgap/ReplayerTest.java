@@ -95,10 +95,10 @@ class ReplayerTest {
 
         assertThat(reports)
                 .isNotEmpty()
-                .extracting(TransferProgress.Snapshot::records)
+                .extracting(TransferProgress.Snapshot::count)
                 .isSorted();
         TransferProgress.Snapshot last = reports.get(reports.size() - 1);
-        assertThat(last.records())
+        assertThat(last.count())
                 .isEqualTo(result.commands())
                 .isEqualTo(live.commandsLog().size());
         assertThat(last.expected()).isEqualTo(live.commandsLog().size());

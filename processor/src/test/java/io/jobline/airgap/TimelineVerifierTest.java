@@ -52,9 +52,9 @@ class TimelineVerifierTest {
         }
 
         assertThat(reports).hasSize(live.timeline().size()); // every record, at no interval
-        assertThat(reports).extracting(TransferProgress.Snapshot::records).isSorted();
+        assertThat(reports).extracting(TransferProgress.Snapshot::count).isSorted();
         TransferProgress.Snapshot last = reports.get(reports.size() - 1);
-        assertThat(last.records()).isEqualTo(report.records());
+        assertThat(last.count()).isEqualTo(report.records());
         assertThat(last.bytes())
                 .isEqualTo(live.timeline().stream()
                         .mapToLong(LogRecord::payloadBytes)
