@@ -27,6 +27,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -185,6 +188,7 @@ public final class SinkBench {
     private double rawCopy(DataSource dataSource, Path rows, int events) throws SQLException, IOException {
         try (Connection connection = dataSource.getConnection();
                 InputStream in = Files.newInputStream(rows)) {
+            WalMark before = WalMark.take(dataSource);
             long start = System.nanoTime();
             long copied = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(HISTORY_COPY, in, 1 << 16);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -194,6 +198,7 @@ public final class SinkBench {
             out.printf(
                     "  (b) raw COPY into job_history      %,10d rows in %6.1f s  %,9.0f rows/s  %s%n",
                     copied, seconds, copied / seconds, load());
+            out.printf("      %s%n", WalMark.take(dataSource).since(before, copied));
             return copied / seconds;
         }
     }
@@ -207,7 +212,12 @@ public final class SinkBench {
                 registry.get(SinkMetrics.ROWS).tag("table", "job_history").counter();
         try (PostgresSink sink = new PostgresSink(bench, dataSource, metrics)) {
             sink.start();
-            awaitSink(sink, "the first batch", () -> history.count() > 0);
+            // Not from the first batch of the first consumer: the second's joining would pause both.
+            awaitSink(
+                    sink,
+                    "every consumer's partitions and a first batch",
+                    () -> sink.everyConsumerAssigned() && history.count() > 0);
+            WalMark wal = WalMark.take(dataSource);
             long start = System.nanoTime();
             double before = history.count();
             awaitSink(sink, "every event", () -> history.count() >= events);
@@ -217,6 +227,7 @@ public final class SinkBench {
                     "  (a) sink, topic -> PostgreSQL      %,10d rows in %6.1f s  %,9.0f rows/s  %s%n",
                     (long) (events - before), seconds, rate, load());
             out.printf("      %s%n", batches(registry));
+            out.printf("      %s%n", WalMark.take(dataSource).since(wal, (long) (events - before)));
             return rate;
         }
     }
@@ -229,10 +240,7 @@ public final class SinkBench {
         metrics.bindTo(registry);
         try (PostgresSink sink = new PostgresSink(bench, dataSource, metrics)) {
             sink.start();
-            awaitSink(
-                    sink,
-                    "its partitions",
-                    () -> sink.isReady() && !sink.assignment().isEmpty());
+            awaitSink(sink, "every consumer's partitions", () -> sink.isReady() && sink.everyConsumerAssigned());
             SteadyLoad load = new SteadyLoad(
                     transactionalProducer(bench, "bench-steady"),
                     STEADY_TIMELINE,
@@ -240,16 +248,24 @@ public final class SinkBench {
                     TRANSACTION_EVERY,
                     Workload.generate(STEADY_RATE * (int) STEADY_FOR.toSeconds(), T0));
             Thread producer = new Thread(load, "bench-load");
+            WalMark wal = WalMark.take(dataSource);
             producer.start();
             int samples = (int) (STEADY_FOR.toMillis() / SAMPLE_EVERY.toMillis());
             long[] records = new long[samples];
             long[] millis = new long[samples];
+            long worst = -1;
+            long worstAt = 0;
             long start = System.nanoTime();
             for (int i = 0; i < samples; i++) {
                 LockSupport.parkNanos(start + (i + 1) * SAMPLE_EVERY.toNanos() - System.nanoTime());
-                SendLog.Lag lag = load.sendLog().lag(storedOffsets(dataSource, bench), System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                SendLog.Lag lag = load.sendLog().lag(storedOffsets(dataSource, bench), now);
                 records[i] = lag.records();
                 millis[i] = lag.oldestMillis();
+                if (millis[i] > worst) {
+                    worst = millis[i];
+                    worstAt = now;
+                }
             }
             load.stop();
             producer.join();
@@ -260,13 +276,15 @@ public final class SinkBench {
                     "      lag in records  p50 %,7d  p99 %,7d  max %,7d%n",
                     percentile(records, 0.5), percentile(records, 0.99), percentile(records, 1.0));
             out.printf(
-                    "      lag in ms       p50 %,7d  p99 %,7d  max %,7d  (age of the oldest event not in "
+                    "      lag in ms       p50 %,7d  p99 %,7d  max %,7d at %s  (age of the oldest event not in "
                             + "PostgreSQL, every %d ms)%n",
                     percentile(millis, 0.5),
                     percentile(millis, 0.99),
                     percentile(millis, 1.0),
+                    CLOCK.format(Instant.ofEpochMilli(worstAt)),
                     SAMPLE_EVERY.toMillis());
             out.printf("      %s%n", batches(registry));
+            out.printf("      %s%n", WalMark.take(dataSource).since(wal, load.sent()));
         }
     }
 
@@ -360,6 +378,54 @@ public final class SinkBench {
             text.append(String.format("p%.0f %.0f ms  ", value.percentile() * 100, value.value(TimeUnit.MILLISECONDS)));
         }
         return text.toString().trim();
+    }
+
+    /** UTC wall-clock time to the tenth of a second, as in PostgreSQL's log by default, to find a moment there. */
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss.S 'UTC'").withZone(ZoneOffset.UTC);
+
+    /**
+     * The write-ahead log PostgreSQL had written and the checkpoints it had made, at one moment.
+     * A checkpoint that the WAL volume forces (more than {@code max_wal_size} since the last) is
+     * followed by a burst of full-page images in the WAL and of writes to disk, which may slow
+     * what is measured meanwhile: so each measurement says how many fell into it.
+     */
+    private record WalMark(long walBytes, long timed, long requested, String maxWalSize, String unavailable) {
+
+        static WalMark take(DataSource dataSource) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
+                String wal = "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, current_setting('max_wal_size')";
+                ResultSet row;
+                try {
+                    row = statement.executeQuery(
+                            "SELECT " + wal + ", checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter");
+                } catch (SQLException e) {
+                    // PostgreSQL 17 moved the checkpoint counts to a view of their own.
+                    row = statement.executeQuery(
+                            "SELECT " + wal + ", num_timed, num_requested FROM pg_stat_checkpointer");
+                }
+                try (ResultSet rows = row) {
+                    rows.next();
+                    return new WalMark(rows.getLong(1), rows.getLong(3), rows.getLong(4), rows.getString(2), null);
+                }
+            } catch (SQLException e) {
+                return new WalMark(0, 0, 0, null, e.getMessage());
+            }
+        }
+
+        String since(WalMark before, long rows) {
+            if (unavailable != null || before.unavailable != null) {
+                return "PostgreSQL's WAL and checkpoints unknown: "
+                        + (unavailable != null ? unavailable : before.unavailable);
+            }
+            long bytes = walBytes - before.walBytes;
+            long forced = requested - before.requested;
+            return String.format(
+                    "PostgreSQL meanwhile: %,.0f MB of WAL (%,.1f kB per row), %d checkpoint(s) forced by WAL volume"
+                            + " (max_wal_size %s), %d on time",
+                    bytes / 1e6, rows == 0 ? 0 : bytes / 1e3 / rows, forced, maxWalSize, timed - before.timed);
+        }
     }
 
     private static long percentile(long[] samples, double q) {

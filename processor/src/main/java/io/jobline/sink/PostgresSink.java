@@ -87,6 +87,15 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         return all;
     }
 
+    /**
+     * Whether every consumer holds partitions now. Until then a consumer that has not joined yet
+     * will, and the rebalance that follows pauses them all for a moment: a measurement of the
+     * sink's rate or lag starts once this holds (given partitions enough for every consumer).
+     */
+    public boolean everyConsumerAssigned() {
+        return loops.stream().noneMatch(loop -> loop.assignment().isEmpty());
+    }
+
     /** Stops every consumer and waits for them (each closes its Kafka consumer). */
     @Override
     public void close() {

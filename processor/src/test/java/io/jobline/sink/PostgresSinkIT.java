@@ -230,6 +230,28 @@ class PostgresSinkIT {
     }
 
     @Test
+    void shouldSayWhetherEveryConsumerHoldsPartitions() {
+        config = config.with(Map.of(JoblineConfig.SINK_THREADS.name(), "2"));
+        PostgresSink two = startSink(database.dataSource(), new SimpleMeterRegistry());
+        Await.until("both consumers to hold partitions", WAIT, two::everyConsumerAssigned);
+        assertThat(two.assignment()).hasSize(6);
+
+        config = config.with(Map.of(
+                JoblineConfig.SINK_THREADS.name(),
+                "7",
+                JoblineConfig.SINK_GROUP_ID.name(),
+                config.get(JoblineConfig.SINK_GROUP_ID) + "-crowded"));
+        PostgresSink crowded = startSink(database.dataSource(), new SimpleMeterRegistry());
+        Await.until(
+                "the six partitions to be held",
+                WAIT,
+                () -> crowded.assignment().size() == 6);
+        assertThat(crowded.everyConsumerAssigned())
+                .as("seven consumers for six partitions")
+                .isFalse();
+    }
+
+    @Test
     void shouldStopAsFailedWhenItsSchemaHoldsAMigrationThatDiffersFromItsOwn() {
         Migrations.apply(database.dataSource(), database.schema());
         database.execute("UPDATE " + database.schema()
