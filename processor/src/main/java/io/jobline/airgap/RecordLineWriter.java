@@ -4,9 +4,6 @@ import io.jobline.wire.JsonBuffer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -40,10 +37,6 @@ public final class RecordLineWriter implements Closeable {
     private static final byte[] VALUE_BASE64 = bytes(",\"valueBase64\":\"");
     private static final byte[] NULL = bytes("null");
     private static final byte[] HEX = bytes("0123456789abcdef");
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long SPACES = 0x2020202020202020L;
-    private static final long HIGHS = 0x8080808080808080L;
     /** Bytes copied as they are: ASCII but for control characters, quote and backslash. */
     private static final boolean[] PLAIN = new boolean[256];
 
@@ -229,17 +222,12 @@ public final class RecordLineWriter implements Closeable {
         int i = 0;
         while (i < n) {
             if (i + 8 <= n) {
-                long word = (long) LONGS.get(text, i);
-                long special = special(word);
-                LONGS.set(b, p, word); // room is ensured; bytes past the plain ones are overwritten next
-                if (special == 0) {
-                    i += 8;
-                    p += 8;
-                    continue;
-                }
-                int plain = Long.numberOfTrailingZeros(special) >>> 3;
+                int plain = StringWords.copyWord(text, i, b, p); // room is ensured
                 i += plain;
                 p += plain;
+                if (plain == 8) {
+                    continue;
+                }
             }
             int c = text[i];
             if (PLAIN[c & 0xFF]) {
@@ -261,16 +249,6 @@ public final class RecordLineWriter implements Closeable {
         b[p++] = '"';
         position = p;
         return true;
-    }
-
-    /**
-     * The top bit of every byte of {@code word} that is a quote, a backslash, a control character
-     * or not ASCII; bits above the lowest one may be false alarms, so only that one is used.
-     */
-    private static long special(long word) {
-        long quote = word ^ 0x2222222222222222L;
-        long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
-        return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (word - SPACES) & ~word | word) & HIGHS;
     }
 
     private static int escape(byte[] b, int p, int c) {

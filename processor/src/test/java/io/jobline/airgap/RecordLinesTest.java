@@ -198,7 +198,7 @@ class RecordLinesTest {
     @Provide
     Arbitrary<String> jsonLike() {
         return Arbitraries.strings()
-                .withChars("\"\\\n\t\r\b\f\u0000\u0001\u001f\u007fa:{},é\u2028\uD83D\uDE80 ")
+                .withChars("\"\\\n\t\r\b\f\u0000\u0001\u001f\u007fa:{},/é\u2028\uD83D\uDE80 ")
                 .ofMaxLength(64)
                 .list()
                 .ofMaxSize(6)
@@ -213,6 +213,14 @@ class RecordLinesTest {
                 .with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
                 .writeValueAsString(text);
         byte[] line = ("{\"timestamp\":1,\"value\":" + escaped + "}").getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(readAll(line).get(0).value()).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Property(tries = 1000)
+    void shouldUnescapeSolidusQuoteAndBackslashWhereverTheyFallInAWord(@ForAll("jsonLike") String text) {
+        String json = escaped(text).replace("/", "\\/"); // JSON may escape '/'; this writer does not
+        byte[] line = ("{\"timestamp\":1,\"value\":\"" + json + "\"}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(readAll(line).get(0).value()).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
     }
