@@ -27,6 +27,10 @@ public final class EventCodec {
     public static final String DATA_CONTENT_TYPE = "application/json";
 
     private static final String HASH_PREFIX = "sha256:";
+    private static final byte[] CLOSING_BRACE = {'}'};
+    /** A digest per verifying thread: verify recomputes the hash of every event of a timeline. */
+    private static final ThreadLocal<MessageDigest> VERIFYING_SHA256 = ThreadLocal.withInitial(EventCodec::sha256);
+
     private static final byte[] HASH_MEMBER = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
     /** {@code ,"hash":"sha256:} + 64 hex digits + {@code "}} */
     public static final int HASH_SUFFIX_LENGTH = HASH_MEMBER.length + HASH_PREFIX.length() + 64 + 2;
@@ -93,9 +97,10 @@ public final class EventCodec {
                 || !Arrays.equals(sealed, bodyEnd, bodyEnd + HASH_MEMBER.length, HASH_MEMBER, 0, HASH_MEMBER.length)) {
             return null;
         }
-        byte[] body = Arrays.copyOf(sealed, bodyEnd + 1);
-        body[bodyEnd] = '}';
-        return hash(sha256(), body, body.length);
+        // The body is the bytes before the hash member, closed by the brace after it.
+        MessageDigest sha256 = VERIFYING_SHA256.get();
+        sha256.update(sealed, 0, bodyEnd);
+        return hash(sha256, CLOSING_BRACE, 1);
     }
 
     private static String hash(MessageDigest sha256, byte[] bytes, int length) {
