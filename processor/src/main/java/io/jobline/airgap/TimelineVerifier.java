@@ -51,6 +51,8 @@ public final class TimelineVerifier {
     }
 
     private static final long PROGRESS_INTERVAL_MS = 5_000;
+    /** Records a partition's scan reads between two additions to the shared progress. */
+    private static final int PROGRESS_BATCH = 4_096;
 
     private TimelineVerifier() {}
 
@@ -115,13 +117,52 @@ public final class TimelineVerifier {
 
     // ---- the chain ----------------------------------------------------------------------------
 
-    /** One pass over a timeline: chain checks, and each job's events for a comparison. */
+    /**
+     * One pass over a timeline: chain checks, and each job's events for a comparison. A bundle's
+     * partitions are scanned on every core at once: a job's events all live on the partition of
+     * its id, so each partition's chains are whole. Should a job turn up on two partitions, its
+     * chain is only whole in one pass over all of them, and that is what follows.
+     */
     private static Scan scan(LogInput input, boolean checkChains, TransferProgress progress) {
+        List<LogInput.Part> parts = input.parts();
+        if (parts.size() < 2 || Runtime.getRuntime().availableProcessors() < 2) {
+            return scanInOrder(input, checkChains, progress);
+        }
+        Scan merged = Scan.merge(parts.parallelStream()
+                .map(part -> scanPart(input, part, checkChains, progress))
+                .toList());
+        if (merged != null) {
+            return merged;
+        }
+        // A job on two partitions: read it all again in one pass, its records counted already.
+        return scanInOrder(
+                input,
+                checkChains,
+                new TransferProgress("verify", -1, TransferProgress.Listener.NONE, PROGRESS_INTERVAL_MS));
+    }
+
+    private static Scan scanInOrder(LogInput input, boolean checkChains, TransferProgress progress) {
         Scan scan = new Scan(checkChains);
         input.forEach(record -> {
             scan.accept(record);
             progress.add(1, record.payloadBytes());
         });
+        return scan;
+    }
+
+    private static Scan scanPart(LogInput input, LogInput.Part part, boolean checkChains, TransferProgress progress) {
+        Scan scan = new Scan(checkChains);
+        long[] unreported = new long[2]; // records, bytes: added in batches, two threads share the progress
+        input.forEach(part, record -> {
+            scan.accept(record);
+            unreported[1] += record.payloadBytes();
+            if (++unreported[0] == PROGRESS_BATCH) {
+                progress.add(unreported[0], unreported[1]);
+                unreported[0] = 0;
+                unreported[1] = 0;
+            }
+        });
+        progress.add(unreported[0], unreported[1]);
         return scan;
     }
 
@@ -146,6 +187,22 @@ public final class TimelineVerifier {
                 chain.check(job, record, event, key);
             }
             events.computeIfAbsent(job, id -> new ArrayList<>(8)).add(fingerprint(record, event, job, key));
+        }
+
+        /** The scans of disjoint partitions as one; null when a job has events in two of them. */
+        static Scan merge(List<Scan> scans) {
+            Scan merged = new Scan(scans.get(0).checkChains);
+            for (Scan scan : scans) {
+                for (String job : scan.chains.keySet()) {
+                    if (merged.chains.containsKey(job)) {
+                        return null;
+                    }
+                }
+                merged.chains.putAll(scan.chains);
+                merged.events.putAll(scan.events);
+                merged.records += scan.records;
+            }
+            return merged;
         }
 
         List<Divergence> chainDivergences() {

@@ -190,6 +190,83 @@ class TimelineVerifierTest {
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
     }
 
+    @Test
+    void shouldVerifyABundlePartitionByPartitionAsTheSameRecordsInOneFile() {
+        Path bundle = timelineBundle("bundle", live.timeline());
+        List<LogRecord> inBundleOrder = read(bundle);
+        assertThat(inBundleOrder).extracting(LogRecord::partition).containsAll(List.of(0, 1, 2));
+
+        assertSameReport(bundle, inBundleOrder);
+        assertThat(verify(bundle).holds()).isTrue();
+
+        // A changed event, and one whose key was changed to another job's, which puts it on
+        // another partition than the rest of its job: found in one pass as in parallel ones.
+        List<LogRecord> tampered = change(inBundleOrder, "a", 3, value -> value.replace("worker-1", "worker-2"));
+        LogRecord moved = tampered.get(indexOf(tampered, "e", 2));
+        String otherKey = live.timeline().stream()
+                .map(LogRecord::keyString)
+                .filter(key -> Partitioning.forKey(key.getBytes(StandardCharsets.UTF_8), 3)
+                        != Partitioning.forKey(moved.key(), 3))
+                .findFirst()
+                .orElseThrow();
+        tampered.set(
+                tampered.indexOf(moved),
+                new LogRecord(
+                        moved.topic(),
+                        moved.partition(),
+                        moved.offset(),
+                        moved.timestamp(),
+                        otherKey.getBytes(StandardCharsets.UTF_8),
+                        moved.value(),
+                        moved.headers()));
+        Path tamperedBundle = timelineBundle("tampered", tampered);
+
+        assertSameReport(tamperedBundle, read(tamperedBundle));
+        assertThat(verify(tamperedBundle).divergences())
+                .extracting(TimelineVerifier.Divergence::jobId)
+                .containsExactly("a", "e");
+    }
+
+    /** The timeline as a bundle of three partitions, each record on the partition of its key. */
+    private Path timelineBundle(String name, List<LogRecord> timeline) {
+        List<LogRecord> byKey = timeline.stream()
+                .map(r -> new LogRecord(
+                        r.topic(),
+                        LogRecord.NO_PARTITION,
+                        LogRecord.NO_OFFSET,
+                        r.timestamp(),
+                        r.key(),
+                        r.value(),
+                        r.headers()))
+                .toList();
+        return AirGapFixtures.writeBundle(
+                dir.resolve(name), "jobline.timeline", 3, byKey, ProcessorPolicy.from(JoblineConfig.defaults()));
+    }
+
+    private static List<LogRecord> read(Path bundle) {
+        List<LogRecord> records = new ArrayList<>();
+        try (LogInput input = LogInput.open(bundle, m -> "jobline.timeline")) {
+            input.forEach(records::add);
+        }
+        return records;
+    }
+
+    private static TimelineVerifier.Report verify(Path bundle) {
+        try (LogInput input = LogInput.open(bundle, m -> "jobline.timeline")) {
+            return TimelineVerifier.verify(input);
+        }
+    }
+
+    /** The bundle, read on both cores, gives what the same records in one file give, read in one pass. */
+    private void assertSameReport(Path bundle, List<LogRecord> inBundleOrder) {
+        TimelineVerifier.Report inOneFile = verify(inBundleOrder);
+        assertThat(verify(bundle)).isEqualTo(inOneFile);
+        try (LogInput actual = LogInput.open(bundle, m -> "jobline.timeline");
+                LogInput expected = LogInput.open(bundle, m -> "jobline.timeline")) {
+            assertThat(TimelineVerifier.verify(actual, expected).records()).isEqualTo(inOneFile.records());
+        }
+    }
+
     private TimelineVerifier.Report verify(List<LogRecord> timeline) {
         try (LogInput input =
                 LogInput.open(AirGapFixtures.write(dir.resolve("timeline.ndjson"), timeline), m -> null)) {
