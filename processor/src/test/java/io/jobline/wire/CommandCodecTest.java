@@ -2,6 +2,7 @@ package io.jobline.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobline.domain.Command;
 import io.jobline.domain.RejectionReason;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,21 @@ class CommandCodecTest {
                 .isInstanceOfSatisfying(
                         CommandRead.Valid.class,
                         valid -> assertThat(valid.command().toString()).contains("{\"x\":\"\uD83D\uDE00\"}"));
+    }
+
+    @Test
+    void shouldCarryAPayloadsDecimalsAsWritten() {
+        CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                + "\"payload\":{\"rows\":100.0,\"ratio\":1.50,\"zero\":0.000,\"n\":7,\"big\":12345678901234567890.5}}");
+
+        assertThat(read)
+                .isInstanceOfSatisfying(
+                        CommandRead.Valid.class,
+                        valid -> assertThat(((Command.Create) valid.command())
+                                        .payload()
+                                        .json())
+                                .isEqualTo("{\"rows\":100.0,\"ratio\":1.50,\"zero\":0.000,\"n\":7,"
+                                        + "\"big\":12345678901234567890.5}"));
     }
 
     private static CommandRead read(String json) {
