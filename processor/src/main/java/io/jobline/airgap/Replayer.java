@@ -51,8 +51,6 @@ public final class Replayer {
 
     private static final int BATCH = 1_024;
     private static final int PARTITION_BUFFER = 256 << 10;
-    /** Commands a partition replays between two additions to the shared progress. */
-    private static final int PROGRESS_BATCH = 4_096;
 
     /**
      * How to decide and where outputs go.
@@ -393,9 +391,7 @@ public final class Replayer {
     private final class PartitionReplay implements CommandHandler.Output {
         private final int partition;
         private final CommandHandler handler;
-        private final TransferProgress progress;
-        private int unreported;
-        private long unreportedBytes;
+        private final TransferProgress.Batch progress;
         // The command being handled: its key, the key's bytes, and their timeline partition once needed.
         private String commandKey;
         private byte[] commandKeyBytes;
@@ -409,7 +405,7 @@ public final class Replayer {
 
         PartitionReplay(int partition, OutputStream timeline, OutputStream rejections, TransferProgress progress) {
             this.partition = partition;
-            this.progress = progress;
+            this.progress = progress.batch();
             this.handler = new CommandHandler(
                     new MemoryStores().engine(new Lifecycle(settings.policy().lifecycle())),
                     settings.policy().maxCommandBytes());
@@ -423,10 +419,7 @@ public final class Replayer {
             }
             timestamp = record.timestamp();
             commands++;
-            unreportedBytes += record.payloadBytes();
-            if (++unreported == PROGRESS_BATCH) {
-                reportProgress();
-            }
+            progress.add(record.payloadBytes());
             commandKey = record.keyString();
             commandKeyBytes = record.key();
             commandKeyPartition = -1;
@@ -441,22 +434,6 @@ public final class Replayer {
                                 + (record.hasOffset() ? " offset " + record.offset() : "") + " failed: " + e,
                         e);
             }
-        }
-
-        @Override
-        public void event(TimelineEvent event, byte[] value) {
-            byte[] key = eventKey(event);
-            write(
-                    timeline,
-                    new LogRecord(
-                            settings.timelineTopic(),
-                            timelinePartition(key),
-                            LogRecord.NO_OFFSET,
-                            timestamp,
-                            key,
-                            value,
-                            TIMELINE_HEADERS));
-            events++;
         }
 
         /** Writes the event out of the handler's buffer: no copy, and no search for its quotes. */
@@ -527,16 +504,8 @@ public final class Replayer {
             }
         }
 
-        private void reportProgress() {
-            progress.add(unreported, unreportedBytes);
-            unreported = 0;
-            unreportedBytes = 0;
-        }
-
         void close() {
-            if (unreported > 0) {
-                reportProgress();
-            }
+            progress.flush();
             try {
                 if (timeline != null) {
                     timeline.close();

@@ -51,8 +51,6 @@ public final class TimelineVerifier {
     }
 
     private static final long PROGRESS_INTERVAL_MS = 5_000;
-    /** Records a partition's scan reads between two additions to the shared progress. */
-    private static final int PROGRESS_BATCH = 4_096;
 
     private TimelineVerifier() {}
 
@@ -152,17 +150,12 @@ public final class TimelineVerifier {
 
     private static Scan scanPart(LogInput input, LogInput.Part part, boolean checkChains, TransferProgress progress) {
         Scan scan = new Scan(checkChains);
-        long[] unreported = new long[2]; // records, bytes: added in batches, two threads share the progress
+        TransferProgress.Batch counted = progress.batch(); // two threads share the progress
         input.forEach(part, record -> {
             scan.accept(record);
-            unreported[1] += record.payloadBytes();
-            if (++unreported[0] == PROGRESS_BATCH) {
-                progress.add(unreported[0], unreported[1]);
-                unreported[0] = 0;
-                unreported[1] = 0;
-            }
+            counted.add(record.payloadBytes());
         });
-        progress.add(unreported[0], unreported[1]);
+        counted.flush();
         return scan;
     }
 

@@ -87,6 +87,36 @@ public final class TransferProgress {
         }
     }
 
+    /**
+     * A counter for one of several threads that add to this progress: it adds what it counted
+     * every few thousand records, so that the threads do not take turns at the lock on each one.
+     */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /** Counts one thread's records and bytes; {@link #flush()} adds the rest once it is done. */
+    public final class Batch {
+        private static final int RECORDS = 4_096;
+        private int count;
+        private long batchBytes;
+
+        private Batch() {}
+
+        public void add(long moreBytes) {
+            batchBytes += moreBytes;
+            if (++count == RECORDS) {
+                flush();
+            }
+        }
+
+        public void flush() {
+            TransferProgress.this.add(count, batchBytes);
+            count = 0;
+            batchBytes = 0;
+        }
+    }
+
     /** Reports the end and returns the final figures. */
     public synchronized Snapshot finish() {
         Snapshot last = snapshot(true);

@@ -6,6 +6,7 @@ import io.jobline.domain.LifecyclePolicy;
 import io.jobline.domain.MemoryStores;
 import io.jobline.domain.TimelineEvent;
 import io.jobline.wire.CommandHandler;
+import io.jobline.wire.JsonBuffer;
 import io.jobline.wire.RejectionRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,8 @@ public final class TimelineRenderer {
                 new CommandHandler(new MemoryStores().engine(new Lifecycle(LifecyclePolicy.DEFAULT)), 262_144);
         CommandHandler.Output output = new CommandHandler.Output() {
             @Override
-            public void event(TimelineEvent event, byte[] value) {
-                out.accept(new Event(event.jobId(), value, event.time()));
+            public void event(TimelineEvent event, JsonBuffer json) {
+                out.accept(new Event(event.jobId(), json.toByteArray(), event.time()));
             }
 
             @Override

@@ -7,6 +7,7 @@ import io.jobline.domain.TimelineEvent;
 import io.jobline.wire.CommandCodec;
 import io.jobline.wire.CommandHandler;
 import io.jobline.wire.EventCodec;
+import io.jobline.wire.JsonBuffer;
 import io.jobline.wire.RejectionRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -97,9 +98,9 @@ final class LifecycleProcessor implements Processor<String, byte[], String, byte
         private long timestamp;
 
         @Override
-        public void event(TimelineEvent event, byte[] value) {
+        public void event(TimelineEvent event, JsonBuffer json) {
             context.forward(
-                    new Record<>(event.jobId(), value, timestamp, headers(CLOUDEVENTS_JSON)),
+                    new Record<>(event.jobId(), json.toByteArray(), timestamp, headers(CLOUDEVENTS_JSON)),
                     JoblineTopology.TIMELINE_SINK);
             metrics.event(event, System.currentTimeMillis());
         }

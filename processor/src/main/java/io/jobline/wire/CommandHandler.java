@@ -22,16 +22,12 @@ public final class CommandHandler {
 
     /** Where the rendered outputs of one record go; each carries the triggering record's timestamp. */
     public interface Output {
-        void event(TimelineEvent event, byte[] value);
-
         /**
-         * The event as the text of {@code json}, which the handler reuses once this returns. An
-         * output that writes the text out at once overrides this and spares the copy; replay does,
-         * for a kilobyte per event, and writes it as a JSON string without searching it for quotes.
+         * The event as the text of {@code json}, which the handler reuses once this returns: an
+         * output that keeps it takes a copy ({@link JsonBuffer#toByteArray()}); one that writes it
+         * out at once, as replay does, spares the copy of a kilobyte per event.
          */
-        default void event(TimelineEvent event, JsonBuffer json) {
-            event(event, json.toByteArray());
-        }
+        void event(TimelineEvent event, JsonBuffer json);
 
         void rejection(String key, RejectionRecord rejection, byte[] value);
 

@@ -197,8 +197,8 @@ class LifecyclePropertiesTest {
         private void handle(String key, byte[] value) {
             handler.handle(key, value, now, new CommandHandler.Output() {
                 @Override
-                public void event(TimelineEvent event, byte[] bytes) {
-                    JsonNode json = Json.tree(bytes);
+                public void event(TimelineEvent event, JsonBuffer rendered) {
+                    JsonNode json = Json.tree(rendered.toByteArray());
                     Schemas.assertValid(SchemaName.EVENT_ENVELOPE, json);
                     events.add(json);
                 }

@@ -148,8 +148,8 @@ class TimelineFormatTest {
 
     private final CommandHandler.Output output = new CommandHandler.Output() {
         @Override
-        public void event(TimelineEvent event, byte[] value) {
-            record("event", event.jobId(), value);
+        public void event(TimelineEvent event, JsonBuffer json) {
+            record("event", event.jobId(), json.toByteArray());
         }
 
         @Override
