@@ -123,13 +123,11 @@ public final class Lifecycle {
 
         Change change = new Change(null, create, t);
         change.enterFrom(pending, EventType.CREATED, "created");
-        List<String> blocked = egress.blocked(create.egress());
-        if (!blocked.isEmpty()) {
+        String blocked = egressBlocked(create.egress());
+        if (blocked != null) {
             JobError error = new JobError(
                     JobError.AIRGAP_EGRESS_BLOCKED,
-                    "sealed mode: egress " + blocked
-                            + " is not in the allowlist (" + egress.admission().allowlistDigest() + "); add it to the"
-                            + " processor's egress allowlist or remove it from networkIntent.egress",
+                    blocked + "; add it to the processor's egress allowlist or remove it from networkIntent.egress",
                     false);
             change.emit(EventType.FAILED, JobStatus.FAILED, error.code(), b -> b.error(error));
             return change.decision();
@@ -221,9 +219,44 @@ public final class Lifecycle {
         if (job.status() != JobStatus.FAILED || job.retryAt() != null) {
             return invalidTransition(job, retry, "failed with no retry left");
         }
+        // Sealed mode never schedules a job the allowlist does not cover, a retried one included.
+        // The policy is the one in force now: an allowlist widened since the job failed admits it.
+        String blocked = egressBlocked(job.egress());
+        if (blocked != null) {
+            return Decision.rejected(
+                    job,
+                    RejectionReason.INVALID_TRANSITION,
+                    "job.retry of job " + job.jobId() + ": " + blocked
+                            + "; add it to the processor's egress allowlist, then retry");
+        }
+        if (!job.awaiting().isEmpty()) {
+            // Only a job that sealed mode failed at creation can get here: it never watched its
+            // dependencies, so nothing would ever tell it they completed.
+            return Decision.rejected(
+                    job,
+                    RejectionReason.INVALID_TRANSITION,
+                    "job.retry of job " + job.jobId() + ": it was failed before it watched its dependencies "
+                            + job.awaiting() + "; create it again under a new jobId");
+        }
         Change change = new Change(job, retry, t);
-        change.emit(EventType.SCHEDULED, JobStatus.SCHEDULED, REASON_MANUAL_RETRY, b -> b.finalAttempt(true));
+        Admission admission = policy.egress().admission();
+        change.emit(
+                EventType.SCHEDULED,
+                JobStatus.SCHEDULED,
+                REASON_MANUAL_RETRY,
+                b -> b.finalAttempt(true).admission(admission));
         return change.decision();
+    }
+
+    /** Why sealed mode refuses to schedule a job declaring {@code egress}, or null when it admits it. */
+    private String egressBlocked(List<String> egress) {
+        EgressPolicy policy = this.policy.egress();
+        List<String> blocked = policy.blocked(egress);
+        if (blocked.isEmpty()) {
+            return null;
+        }
+        return "sealed mode: egress " + blocked + " is not in the allowlist ("
+                + policy.admission().allowlistDigest() + ")";
     }
 
     // ---- recorded commands: never rejected, ignored when they no longer apply ---------------

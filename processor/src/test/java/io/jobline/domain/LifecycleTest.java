@@ -25,6 +25,11 @@ class LifecycleTest {
 
     private void useEngine(LifecyclePolicy policy) {
         stores = new MemoryStores();
+        usePolicy(policy);
+    }
+
+    /** A new engine over the same stores: the processor restarted with another policy. */
+    private void usePolicy(LifecyclePolicy policy) {
         LifecycleEngine.TimerSchedule recording = new LifecycleEngine.TimerSchedule() {
             @Override
             public void arm(String jobId, TimerKind kind, long due) {
@@ -307,6 +312,43 @@ class LifecycleTest {
         assertThat(allowed.events())
                 .extracting(TimelineEvent::type)
                 .containsExactly(EventType.CREATED, EventType.SCHEDULED);
+    }
+
+    @Test
+    void shouldNotRetryAJobTheAllowlistStillBlocksButRetryItOnceTheAllowlistCoversIt() {
+        EgressPolicy sealed = new EgressPolicy(true, List.of("https://api.internal"));
+        useEngine(LifecyclePolicy.DEFAULT.withEgress(sealed));
+        apply(commands.createWithEgress("a", "https://example.com"), T0);
+        Job blocked = job("a");
+
+        Decision refused = apply(commands.retry("a"), T0 + 1);
+        assertThat(refused.events()).isEmpty();
+        assertThat(refused.rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+        assertThat(refused.rejection().message())
+                .contains(
+                        "sealed mode", "https://example.com", sealed.admission().allowlistDigest());
+        assertThat(job("a")).isEqualTo(blocked);
+
+        EgressPolicy widened = new EgressPolicy(true, List.of("https://api.internal", "https://example.com"));
+        usePolicy(LifecyclePolicy.DEFAULT.withEgress(widened));
+        Decision retried = apply(commands.retry("a"), T0 + 2);
+        assertThat(retried.events()).extracting(TimelineEvent::type).containsExactly(EventType.SCHEDULED);
+        assertThat(job("a").status()).isEqualTo(JobStatus.SCHEDULED);
+        assertThat(job("a").admission()).isEqualTo(widened.admission());
+    }
+
+    @Test
+    void shouldNotRetryABlockedJobIntoScheduledWhileItsDependenciesAreUnfinished() {
+        EgressPolicy sealed = new EgressPolicy(true, List.of("https://api.internal"));
+        useEngine(LifecyclePolicy.DEFAULT.withEgress(sealed));
+        Decision created = apply(commands.createDependingOnWithEgress("b", "https://example.com", "a"), T0);
+        assertThat(created.followUps()).isEmpty(); // failed before it watched a
+
+        usePolicy(LifecyclePolicy.DEFAULT.withEgress(new EgressPolicy(true, List.of("https://example.com"))));
+        Decision refused = apply(commands.retry("b"), T0 + 1);
+        assertThat(refused.rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+        assertThat(refused.rejection().message()).contains("dependencies [a]");
+        assertThat(job("b").status()).isEqualTo(JobStatus.FAILED);
     }
 
     @Test

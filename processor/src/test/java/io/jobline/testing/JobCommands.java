@@ -39,6 +39,11 @@ public final class JobCommands {
         return new Command.Create(header(jobId), "fetch", null, List.of(), FAST_RETRY, 10_000L, null, List.of(egress));
     }
 
+    public Command.Create createDependingOnWithEgress(String jobId, String egress, String... dependencies) {
+        return new Command.Create(
+                header(jobId), "fetch", null, List.of(dependencies), FAST_RETRY, 10_000L, null, List.of(egress));
+    }
+
     public Command.Create createNotBefore(String jobId, long notBefore) {
         return new Command.Create(header(jobId), "report", null, List.of(), FAST_RETRY, 10_000L, notBefore, null);
     }
