@@ -155,13 +155,13 @@ public final class CommandCodec {
             case DEPENDENCY_COMPLETED -> {
                 requireCommandId(header, fields, "dependency.completed:");
                 String dependency = fields.requiredText("dependency", ID_LENGTH, JOB_ID);
-                fields.requiredEnum("status", Set.of("completed"));
+                fields.requiredEnum("status", List.of("completed"));
                 yield new Command.DependencyCompleted(header, dependency, JobStatus.COMPLETED);
             }
             case DEPENDENCY_FAILED -> {
                 requireCommandId(header, fields, "dependency.failed:");
                 String dependency = fields.requiredText("dependency", ID_LENGTH, JOB_ID);
-                String status = fields.requiredEnum("status", Set.of("failed", "cancelled"));
+                String status = fields.requiredEnum("status", List.of("failed", "cancelled"));
                 yield new Command.DependencyFailed(
                         header, dependency, status == null ? null : JobStatus.fromWire(status));
             }
@@ -236,7 +236,7 @@ public final class CommandCodec {
         }
         FieldReader t = fields.nested(timerJson, "timer");
         t.rejectUnknown(Set.of("kind", "due"));
-        String kind = t.requiredEnum("kind", Set.of("retry", "lease", "not_before"));
+        String kind = t.requiredEnum("kind", List.of("retry", "lease", "not_before"));
         Long due = t.requiredLong("due", 0, Long.MAX_VALUE);
         if (kind == null || due == null) {
             return null;

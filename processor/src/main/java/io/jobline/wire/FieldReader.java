@@ -175,8 +175,11 @@ final class FieldReader {
         return values;
     }
 
-    /** A string that must be one of {@code allowed}. */
-    String requiredEnum(String name, Set<String> allowed) {
+    /**
+     * A string that must be one of {@code allowed}. A list, not a set: the message names them, and
+     * it must read the same in every JVM (a {@code Set.of} iterates in an order seeded per run).
+     */
+    String requiredEnum(String name, List<String> allowed) {
         JsonNode node = present(name, true);
         if (node == null) {
             return null;

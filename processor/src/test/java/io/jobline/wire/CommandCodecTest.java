@@ -47,6 +47,19 @@ class CommandCodecTest {
                                         + "\"big\":12345678901234567890.5}"));
     }
 
+    @Test
+    void shouldNameAllowedValuesInOneOrderInEveryJvm() {
+        // A Set.of would list them in an order seeded per JVM, and live and replay would differ.
+        CommandRead status = read("{\"type\":\"dependency.failed\",\"commandId\":\"dependency.failed:a\","
+                + "\"jobId\":\"b\",\"dependency\":\"a\",\"status\":\"done\"}");
+        CommandRead kind = read("{\"type\":\"timer.fire\",\"commandId\":\"timer:soon:5\",\"jobId\":\"b\","
+                + "\"timer\":{\"kind\":\"soon\",\"due\":5}}");
+
+        assertThat(((CommandRead.Invalid) status).message()).contains("status: must be one of [failed, cancelled]");
+        assertThat(((CommandRead.Invalid) kind).message())
+                .contains("timer.kind: must be one of [retry, lease, not_before]");
+    }
+
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
