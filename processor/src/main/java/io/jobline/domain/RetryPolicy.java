@@ -9,8 +9,9 @@ import java.security.NoSuchAlgorithmException;
  *
  * <p>The delay after failure {@code n} is {@code floor(base × (1 + jitter × (2u − 1)))} with
  * {@code base = min(maxDelayMs, initialDelayMs × multiplier^(n−1))} and {@code u} the first eight
- * bytes of SHA-256 of {@code "{jobId}:{n}"}, unsigned big-endian, divided by 2^64. The jitter is
- * therefore the same on every replay of the same log, and anyone can recompute it.
+ * bytes of SHA-256 of {@code "{jobId}:{n}"}, unsigned big-endian, divided by 2^64. The power is
+ * {@link StrictMath#pow}, which every Java computes to the same bits. The delay is therefore the
+ * same on every replay of the same log, on any machine, and anyone can recompute it.
  */
 public record RetryPolicy(int maxRetries, long initialDelayMs, double multiplier, long maxDelayMs, double jitter) {
 
@@ -44,7 +45,9 @@ public record RetryPolicy(int maxRetries, long initialDelayMs, double multiplier
 
     /** The backoff after failure number {@code failure} (1-based) of {@code jobId}, in ms. */
     public long delayMs(String jobId, int failure) {
-        double base = Math.min((double) maxDelayMs, initialDelayMs * Math.pow(multiplier, failure - 1));
+        // StrictMath: Math.pow may differ in the last place between machines (it does on this one),
+        // and a site replaying the log on another must arrive at the same retryAt.
+        double base = Math.min((double) maxDelayMs, initialDelayMs * StrictMath.pow(multiplier, failure - 1));
         double u = unitHash(jobId + ":" + failure);
         return (long) Math.floor(base * (1.0 + jitter * (2.0 * u - 1.0)));
     }

@@ -32,6 +32,13 @@ class RetryPolicyTest {
     }
 
     @Test
+    void shouldComputeThePowerAsStrictMathDoesOnEveryMachine() {
+        // 10.45^17: Math.pow gives 211337680991661600 on this machine, StrictMath 211337680991661568.
+        RetryPolicy steep = new RetryPolicy(20, 1, 10.45, Long.MAX_VALUE / 4, 0.0);
+        assertThat(steep.delayMs("job-7", 18)).isEqualTo((long) StrictMath.pow(10.45, 17));
+    }
+
+    @Test
     void shouldCapTheDelayAtMaxDelay() {
         assertThat(policy.delayMs("job-7", 30)).isLessThanOrEqualTo((long) (300_000 * 1.2));
     }
