@@ -226,7 +226,7 @@ public final class JobsApi {
     private static ObjectNode body(Context ctx) {
         JsonNode node;
         try {
-            node = Json.readTree(ctx.bodyAsBytes());
+            node = Json.readCommandTree(ctx.bodyAsBytes());
         } catch (IOException e) {
             throw Problem.of(
                             400,

@@ -1,8 +1,8 @@
 package io.jobline.sink;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.jobline.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,9 @@ final class JsonFields {
             if (parser.nextToken() != null) {
                 throw new MalformedRecordException("the value has content after its JSON object");
             }
-        } catch (StreamReadException e) {
+        } catch (JsonProcessingException e) {
+            // Also what breaks a parser's limits (StreamConstraintsException): one record the sink
+            // cannot read is stored as malformed; it must not stop the sink at the same offset forever.
             throw new MalformedRecordException("the value is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("reading JSON from memory failed", e);

@@ -66,7 +66,7 @@ public final class CommandCodec {
         }
         JsonNode json;
         try {
-            json = Json.readTree(bytes);
+            json = Json.readCommandTree(bytes);
         } catch (JsonProcessingException e) {
             return new CommandRead.Invalid(
                     RejectionReason.MALFORMED, "not JSON: " + e.getOriginalMessage(), null, null, null, null);

@@ -20,25 +20,49 @@ import java.io.UncheckedIOException;
  */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-                    .streamReadConstraints(
-                            StreamReadConstraints.builder().maxNestingDepth(200).build())
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            // A payload's 100.0 stays 100.0: stripped, it would come back as 1E+2.
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    /** How deep a command may nest; a deeper one is malformed (README, "Commands"). */
+    public static final int MAX_COMMAND_DEPTH = 200;
 
-    /** Trees read and written through a reader and writer made once, not resolved again per call. */
+    /**
+     * How deep jobline's own records may nest: they carry a command's payload or result a few
+     * levels down (an event's {@code data.job.payload}, a rejection's {@code command}), so this
+     * leaves room above {@link #MAX_COMMAND_DEPTH}. Anything that reads what jobline wrote (the
+     * sink, verify, tail, the API) must never refuse what the processor accepted.
+     */
+    static final int MAX_RECORD_DEPTH = MAX_COMMAND_DEPTH + 100;
+
+    public static final ObjectMapper MAPPER = mapper(MAX_RECORD_DEPTH);
+
+    /** Trees read and written through readers and a writer made once, not resolved again per call. */
     private static final ObjectReader TREE_READER = MAPPER.readerFor(JsonNode.class);
+
+    private static final ObjectReader COMMAND_TREE_READER =
+            mapper(MAX_COMMAND_DEPTH).readerFor(JsonNode.class);
 
     private static final ObjectWriter TREE_WRITER = MAPPER.writerFor(JsonNode.class);
 
     private Json() {}
 
+    private static ObjectMapper mapper(int maxNestingDepth) {
+        return new ObjectMapper(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(maxNestingDepth)
+                                .build())
+                        .build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // A payload's 100.0 stays 100.0: stripped, it would come back as 1E+2.
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    }
+
     /** The tree of {@code bytes}: null or a missing node when they hold no JSON value. */
     public static JsonNode readTree(byte[] bytes) throws IOException {
         return TREE_READER.readTree(bytes);
+    }
+
+    /** The tree of a command from outside, nested at most {@link #MAX_COMMAND_DEPTH} deep. */
+    public static JsonNode readCommandTree(byte[] bytes) throws IOException {
+        return COMMAND_TREE_READER.readTree(bytes);
     }
 
     /** Something that writes one JSON value. */

@@ -3,12 +3,21 @@ package io.jobline.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobline.domain.Command;
 import io.jobline.domain.JobStatus;
+import io.jobline.domain.Lifecycle;
+import io.jobline.domain.LifecyclePolicy;
+import io.jobline.domain.MemoryStores;
 import io.jobline.domain.RejectionReason;
+import io.jobline.domain.TimelineEvent;
+import io.jobline.wire.CommandHandler;
 import io.jobline.wire.Json;
+import io.jobline.wire.JsonBuffer;
 import io.jobline.wire.RejectionCodec;
 import io.jobline.wire.RejectionRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,6 +107,53 @@ class RecordReaderTest {
         assertMalformed(timeline(edited(envelope -> envelope.put("tenant", "a\u0000b"))), "\\u0000");
         assertThat(reader.read(timeline(edited(envelope -> envelope.put("tenant", "a\\u0000b")))))
                 .isInstanceOf(EventRow.class);
+    }
+
+    @Test
+    void shouldReadTheEventAndRejectionOfTheDeepestCommandTheProcessorAccepts() {
+        CommandHandler handler =
+                new CommandHandler(new MemoryStores().engine(new Lifecycle(LifecyclePolicy.DEFAULT)), 262_144);
+        List<byte[]> events = new ArrayList<>();
+        List<byte[]> rejections = new ArrayList<>();
+        CommandHandler.Output out = new CommandHandler.Output() {
+            @Override
+            public void event(TimelineEvent event, JsonBuffer json) {
+                events.add(json.toByteArray());
+            }
+
+            @Override
+            public void rejection(String key, RejectionRecord rejection, byte[] value) {
+                rejections.add(value);
+            }
+
+            @Override
+            public void command(Command command) {}
+        };
+        // The command is an object around the payload: 199 levels of payload make it 200 deep.
+        String payload = "{\"a\":".repeat(198) + "{}" + "}".repeat(198);
+        handler.handle("deep", create("c1", payload), TimelineLog.T0, out);
+        handler.handle("deep", create("c2", payload), TimelineLog.T0, out);
+
+        assertThat(events).hasSize(2); // created, scheduled
+        assertThat(rejections).hasSize(1); // already_exists, with the command in it
+        for (byte[] event : events) {
+            assertThat(reader.read(timeline(event))).isInstanceOf(EventRow.class);
+        }
+        assertThat(reader.read(new TimelineLog(1).rejection("deep", rejections.get(0))))
+                .isInstanceOfSatisfying(
+                        RejectionRow.class, row -> assertThat(row.reason()).isEqualTo("already_exists"));
+    }
+
+    @Test
+    void shouldCallARecordNestedBeyondWhatTheParserTakesMalformedRatherThanFail() {
+        byte[] deep = ("{\"a\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}").getBytes(StandardCharsets.UTF_8);
+        assertMalformed(timeline(deep), "nesting depth");
+    }
+
+    private static byte[] create(String commandId, String payload) {
+        return ("{\"type\":\"job.create\",\"commandId\":\"" + commandId + "\",\"jobId\":\"deep\","
+                        + "\"jobType\":\"t\",\"payload\":" + payload + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

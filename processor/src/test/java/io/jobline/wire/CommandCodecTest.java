@@ -60,6 +60,19 @@ class CommandCodecTest {
                 .contains("timer.kind: must be one of [retry, lease, not_before]");
     }
 
+    @Test
+    void shouldTakeACommandNested200DeepAndCallADeeperOneMalformed() {
+        String deepest = "{\"a\":".repeat(198) + "{}" + "}".repeat(198);
+        String tooDeep = "{\"a\":".repeat(199) + "{}" + "}".repeat(199);
+        String create = "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\",\"payload\":";
+
+        assertThat(read(create + deepest + "}")).isInstanceOf(CommandRead.Valid.class);
+        assertThat(read(create + tooDeep + "}")).isInstanceOfSatisfying(CommandRead.Invalid.class, invalid -> {
+            assertThat(invalid.reason()).isEqualTo(RejectionReason.MALFORMED);
+            assertThat(invalid.message()).contains("nesting depth (201)");
+        });
+    }
+
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
