@@ -35,7 +35,8 @@ public final class CommandCodec {
             "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
 
     static final long MAX_LEASE_MS = 86_400_000L;
-    private static final int ID_LENGTH = 200;
+    /** The most characters of a jobId, commandId or any other id. */
+    public static final int ID_LENGTH = 200;
 
     private static final Set<String> HEADER_FIELDS =
             Set.of("type", "commandId", "jobId", "tenant", "correlationId", "actor", "expectedSequence", "traceparent");
@@ -114,9 +115,8 @@ public final class CommandCodec {
             fields.rejectUnknown(ALLOWED_FIELDS.get(type));
             command = readOwnFields(type, header, fields);
         }
-        String readJobId = json.path("jobId").isTextual() ? json.get("jobId").textValue() : null;
-        String readCommandId =
-                json.path("commandId").isTextual() ? json.get("commandId").textValue() : null;
+        String readJobId = idOrNull(json.path("jobId").textValue());
+        String readCommandId = idOrNull(json.path("commandId").textValue());
         if (!violations.isEmpty() || command == null) {
             return new CommandRead.Invalid(
                     RejectionReason.SCHEMA_VIOLATION,
@@ -127,6 +127,15 @@ public final class CommandCodec {
                     typeName);
         }
         return new CommandRead.Valid(command, json);
+    }
+
+    /**
+     * An id as a rejection names it (and keys its record by): the text when it is no longer than
+     * an id may be, else null. The rejected command keeps the whole text; the name is for finding
+     * it, and a kilobytes-long one would break the sink's index on {@code job_rejections.job_id}.
+     */
+    public static String idOrNull(String text) {
+        return text != null && text.length() <= ID_LENGTH ? text : null;
     }
 
     private static Command readOwnFields(CommandType type, CommandHeader header, FieldReader fields) {

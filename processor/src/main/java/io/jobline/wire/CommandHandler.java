@@ -59,7 +59,7 @@ public final class CommandHandler {
                             "the command has " + value.length + " bytes, more than the limit of " + maxCommandBytes
                                     + " (rawBase64 holds the first " + maxCommandBytes + ")",
                             null,
-                            key,
+                            CommandCodec.idOrNull(key),
                             null,
                             null,
                             null,

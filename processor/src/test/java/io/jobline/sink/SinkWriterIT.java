@@ -258,6 +258,36 @@ class SinkWriterIT {
                         row -> assertThat(row.get(0)).isEqualTo("malformed"));
     }
 
+    @Test
+    void shouldStoreRejectionsThatNameNoJobOfIdLengthWithoutAJobId() throws SQLException {
+        // An earlier jobline named the job of a rejected command whatever its length, and keyed
+        // the record by it: past ~2.7 kB the index on job_id refused the row and the sink stalled.
+        String longId = "j".repeat(4_000);
+        TimelineLog log = new TimelineLog(1);
+        byte[] value = RejectionCodec.write(new RejectionRecord(
+                RejectionReason.SCHEMA_VIOLATION,
+                "jobId: must be 1 to 200 characters long",
+                null,
+                longId,
+                "cmd-1",
+                "job.cancel",
+                tree("{\"type\":\"job.cancel\",\"commandId\":\"cmd-1\",\"jobId\":\"" + longId + "\"}"),
+                null,
+                null,
+                TimelineLog.T0));
+        List<SinkRecord> batch = List.of(
+                log.rejection(longId, value), log.rejection(longId, "not json".getBytes(StandardCharsets.UTF_8)));
+
+        WriteResult result = writer.write(batch, TimelineLog.nextOffsets(batch));
+
+        assertThat(result.unwritableRetries()).isZero();
+        assertThat(database.rows("SELECT reason, job_id, command_id, record->'command'->>'jobId' "
+                        + "FROM job_rejections ORDER BY record_offset"))
+                .satisfiesExactly(
+                        row -> assertThat(row).containsExactly("schema_violation", null, "cmd-1", longId),
+                        row -> assertThat(row.subList(0, 2)).containsExactly("malformed", null));
+    }
+
     private static List<SinkRecord> eventsOf(String jobId) {
         return WORKLOAD.records().stream()
                 .filter(record -> jobId.equals(new String(record.key(), StandardCharsets.UTF_8)))

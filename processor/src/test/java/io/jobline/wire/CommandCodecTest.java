@@ -73,6 +73,21 @@ class CommandCodecTest {
         });
     }
 
+    @Test
+    void shouldNameNoJobInTheRejectionOfACommandWhoseJobIdIsLongerThanAnId() {
+        String longId = "j".repeat(CommandCodec.ID_LENGTH + 1);
+        CommandRead read = read("{\"type\":\"job.cancel\",\"commandId\":\"c1\",\"jobId\":\"" + longId + "\"}");
+
+        assertThat(read).isInstanceOfSatisfying(CommandRead.Invalid.class, invalid -> {
+            assertThat(invalid.jobId()).isNull();
+            assertThat(invalid.commandId()).isEqualTo("c1");
+            assertThat(invalid.json().path("jobId").textValue()).isEqualTo(longId); // the command keeps it
+        });
+        assertThat(((CommandRead.Invalid) read("{\"type\":\"job.cancel\",\"commandId\":\"c1\",\"jobId\":\"a b\"}"))
+                        .jobId())
+                .isEqualTo("a b");
+    }
+
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
