@@ -83,13 +83,15 @@ public final class JoblineConfig {
     public static final ConfigKey<Boolean> SEALED = new ConfigKey<>(
             "jobline.sealed",
             false,
-            "Air-gap sealed mode: jobs whose declared egress is not allowlisted are failed, not scheduled.",
+            "Air-gap sealed mode: jobs whose declared egress is not allowlisted are failed"
+                    + " (`AIRGAP_EGRESS_BLOCKED`), not scheduled; a `job.retry` of such a job is rejected"
+                    + " until the allowlist covers it.",
             ConfigKey.bool());
     public static final ConfigKey<String> EGRESS_ALLOW = new ConfigKey<>(
             "jobline.egress.allow",
             "",
             "Comma-separated egress allowlist for sealed mode (host:port, https://host, *.domain:port).",
-            raw -> raw);
+            JoblineConfig::egressAllowlist);
     public static final ConfigKey<Integer> MAX_COMMAND_BYTES = new ConfigKey<>(
             "jobline.command.max.bytes",
             262_144,
@@ -354,11 +356,24 @@ public final class JoblineConfig {
     }
 
     public EgressPolicy egressPolicy() {
-        List<String> allow = Arrays.stream(get(EGRESS_ALLOW).split(","))
+        return new EgressPolicy(get(SEALED), entries(get(EGRESS_ALLOW)));
+    }
+
+    private static List<String> entries(String allowlist) {
+        return Arrays.stream(allowlist.split(","))
                 .map(String::trim)
                 .filter(entry -> !entry.isEmpty())
                 .toList();
-        return new EgressPolicy(get(SEALED), allow);
+    }
+
+    private static String egressAllowlist(String raw) {
+        for (String entry : entries(raw)) {
+            String problem = EgressPolicy.problem(entry);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+        }
+        return raw;
     }
 
     public LifecyclePolicy lifecyclePolicy() {

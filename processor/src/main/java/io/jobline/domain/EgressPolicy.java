@@ -8,6 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sealed-mode admission (the air gap). When sealed, a job whose declared egress is not entirely
@@ -16,10 +18,22 @@ import java.util.TreeSet;
  * <p>Entries are compared as {@code host:port}: {@code https://host} means {@code host:443},
  * {@code http://host} means {@code host:80}, a path is ignored, hosts are case-insensitive. An
  * allowlist entry {@code *.example.com:443} covers every subdomain of example.com on port 443.
+ *
+ * <p>An entry is exactly {@code [http[s]://][*.]host[:port][/path]}, host a DNS name, an IPv4
+ * address or a bracketed IPv6 one ({@link #problem}). Anything else, user info, a query, a
+ * fragment, a backslash, is refused before it is compared: {@code https://evil.com?.mirror.local}
+ * ends like a subdomain of mirror.local, but every URL parser connects to evil.com.
  */
 public final class EgressPolicy {
 
     public static final EgressPolicy OPEN = new EgressPolicy(false, List.of());
+
+    private static final String LABEL = "[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?";
+    private static final Pattern ENTRY = Pattern.compile("(?:https?://)?"
+            + "(?:(?:\\*\\.)?" + LABEL + "(?:\\." + LABEL + ")*" // a DNS name or IPv4, maybe a wildcard
+            + "|\\[[0-9a-f:.]+\\])" // a bracketed IPv6 address
+            + "(?::(?<port>[0-9]{1,5}))?"
+            + "(?:/[^\\s?#\\\\@]*)?"); // a path, which is ignored
 
     private final boolean sealed;
     private final List<String> allowlist;
@@ -56,7 +70,7 @@ public final class EgressPolicy {
         }
         List<String> blocked = new ArrayList<>();
         for (String entry : egress) {
-            if (!covered(normalize(entry))) {
+            if (problem(entry) != null || !covered(normalize(entry))) { // commands are checked; this is belt and braces
                 blocked.add(entry);
             }
         }
@@ -76,6 +90,23 @@ public final class EgressPolicy {
             }
         }
         return false;
+    }
+
+    /**
+     * Why {@code entry} is not an egress entry, or null when it is one: {@code host:port},
+     * {@code http[s]://host[:port][/path]}, either with a {@code *.} before the host.
+     */
+    public static String problem(String entry) {
+        Matcher matcher = ENTRY.matcher(entry.trim().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            return "'" + entry + "' is not host:port or http(s)://host[:port][/path]"
+                    + " (a DNS name or an IP address; no user info, query, fragment or backslash)";
+        }
+        String port = matcher.group("port");
+        if (port != null && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535)) {
+            return "'" + entry + "' has port " + port + ", not 1 to 65535";
+        }
+        return null;
     }
 
     /** {@code https://Host/x} → {@code host:443}; {@code host:port} stays as it is, lower-cased. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobline.domain.Command;
 import io.jobline.domain.CommandHeader;
 import io.jobline.domain.CommandType;
+import io.jobline.domain.EgressPolicy;
 import io.jobline.domain.JobError;
 import io.jobline.domain.JobStatus;
 import io.jobline.domain.JsonText;
@@ -212,6 +213,12 @@ public final class CommandCodec {
             egress = n.optionalTextArray("egress", 500, null);
             if (egress == null) {
                 egress = List.of();
+            }
+            for (int i = 0; i < egress.size(); i++) {
+                String problem = EgressPolicy.problem(egress.get(i));
+                if (problem != null) {
+                    fields.violations().add("networkIntent.egress[" + i + "]: " + problem);
+                }
             }
         }
         if (jobType == null) {

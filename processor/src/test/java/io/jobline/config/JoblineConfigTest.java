@@ -61,6 +61,18 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldRefuseAnAllowlistEntryThatIsNotAnEgressEntry() {
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.egress.allow", "db.internal:5432, *.mirror.local?x")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.egress.allow")
+                .hasMessageContaining("'*.mirror.local?x' is not host:port");
+        assertThat(JoblineConfig.of(Map.of("jobline.egress.allow", "db.internal:5432, *.mirror.local:443"))
+                        .egressPolicy()
+                        .allowlist())
+                .containsExactly("*.mirror.local:443", "db.internal:5432");
+    }
+
+    @Test
     void shouldRefuseAnUnknownJoblineKey() {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.comands", "x")))
                 .isInstanceOf(ConfigException.class)

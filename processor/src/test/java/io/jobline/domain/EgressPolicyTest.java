@@ -30,6 +30,36 @@ class EgressPolicyTest {
     }
 
     @Test
+    void shouldRefuseEntriesThatOnlyLookLikeAnAllowedSubdomain() {
+        List<String> tricks = List.of(
+                "https://evil.com?.mirror.local",
+                "https://evil.com#.mirror.local",
+                "https://evil.com\\.mirror.local",
+                "https://user@evil.com/.mirror.local",
+                "evil.com .mirror.local:443");
+        for (String trick : tricks) {
+            assertThat(EgressPolicy.problem(trick)).as(trick).contains("is not host:port");
+        }
+        assertThat(sealed.blocked(tricks)).containsExactlyElementsOf(tricks);
+    }
+
+    @Test
+    void shouldTakeEveryFormTheDesignNames() {
+        for (String entry : List.of(
+                "db.internal:5432",
+                "https://api.internal",
+                "HTTP://Api.Internal:8080/v1/x",
+                "*.mirror.local:443",
+                "10.0.0.7:9092",
+                "[fd00::1]:443",
+                "https://[fd00::1]/path")) {
+            assertThat(EgressPolicy.problem(entry)).as(entry).isNull();
+        }
+        assertThat(EgressPolicy.problem("db.internal:70000")).contains("not 1 to 65535");
+        assertThat(EgressPolicy.problem("db.internal:0")).contains("not 1 to 65535");
+    }
+
+    @Test
     void shouldListOnlyTheEntriesThatAreNotCovered() {
         assertThat(sealed.blocked(List.of("db.internal:5432", "https://github.com")))
                 .containsExactly("https://github.com");
