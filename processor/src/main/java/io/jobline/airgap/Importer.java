@@ -1,27 +1,41 @@
 package io.jobline.airgap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobline.wire.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -29,13 +43,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * same topic and partition with its key, headers and timestamp.
  *
  * <p>Resumable and idempotent through Kafka's own transactions. The records of a batch and the
- * progress they make are committed in one transaction: the progress is the next source offset of
- * each partition, stored as the committed offset of the consumer group
- * {@code jobline-import.<source cluster id>} (the same id is the transactional id, which fences a
- * second importer). A crash leaves an aborted batch that no {@code read_committed} reader sees, and
- * the next run starts where the last commit left off; importing a bundle again, or a later bundle
- * that overlaps it, skips the records already there. Nothing is kept beside the bundle, which may
- * sit on read-only media, and progress belongs to the target cluster, where it is true.
+ * progress they make are committed in one transaction: the progress of a partition is the source
+ * offset its import began at and the next one to import, a record of the compacted topic
+ * {@value #PROGRESS_TOPIC} keyed by source cluster, topic and partition. (Not a consumer group's
+ * offsets: Kafka deletes those of a group without members after {@code offsets.retention.minutes},
+ * a week by default, and the next import would then write everything again.) The transactional id
+ * {@code jobline-import.<source cluster id>} fences a second importer. A crash leaves an aborted
+ * batch that no {@code read_committed} reader sees, and the next run starts where the last commit
+ * left off; importing a bundle again, or a later bundle that overlaps it, skips the records already
+ * there. A bundle that would put records before those already imported, or leave a gap after them,
+ * is refused, and so is a target partition that holds records no import wrote. Nothing is kept
+ * beside the bundle, which may sit on read-only media, and progress belongs to the target cluster,
+ * where it is true.
  *
  * <p>Import into a cluster whose processor is stopped. A running processor would write its own
  * timer fires for the historical timers it arms between imported records and so decide
@@ -59,6 +78,22 @@ public final class Importer {
 
     /** What an import did: records written and records skipped as already imported. */
     public record Result(long written, long skipped, TransferProgress.Snapshot progress) {}
+
+    /** The compacted topic of the target that holds every imported partition's progress. */
+    public static final String PROGRESS_TOPIC = "jobline.import-progress";
+
+    /** Where the import of one source partition stands: the offset it began at, and the next one to import. */
+    record Progress(long first, long next) {
+
+        byte[] toJson() {
+            return ("{\"first\":" + first + ",\"next\":" + next + "}").getBytes(StandardCharsets.UTF_8);
+        }
+
+        static Progress fromJson(byte[] json) {
+            JsonNode node = Json.tree(json);
+            return new Progress(node.path("first").asLong(), node.path("next").asLong());
+        }
+    }
 
     private static final long TRANSACTION_BYTES = 64L << 20;
     private static final String TIMESTAMP_TYPE = "message.timestamp.type";
@@ -93,61 +128,87 @@ public final class Importer {
                 }
             }
         }
-        String progressGroup = "jobline-import."
+        String source = "jobline-import."
                 + (manifest.source().clusterId() != null
                         ? manifest.source().clusterId()
                         : "bundle-" + bundle.id().substring(0, 16));
-        Map<TopicPartition, Long> imported;
+        Map<TopicPartition, Progress> imported;
         try (Admin admin = Admin.create(settings.clientProperties())) {
             checkTarget(admin, manifest);
             ensureTopics(admin, selected);
-            imported = progress(admin, progressGroup);
+            imported = progress(source);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AirGapException("import interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new AirGapException("cannot prepare the target cluster: " + e.getMessage(), e);
         }
-        for (Manifest.Topic topic : selected) {
-            for (Manifest.PartitionFile file : topic.files()) {
-                Long next = imported.get(new TopicPartition(topic.name(), file.partition()));
-                if (next != null && next < file.startOffset()) {
-                    throw new AirGapException(bundle.origin() + ": " + file.file() + " starts at offset "
-                            + file.startOffset() + " but the target holds this source partition only up to offset "
-                            + next + "; import the bundle that covers the offsets in between first");
-                }
-            }
-        }
+        checkRanges(bundle, selected, imported);
         long expected = selected.stream()
                 .flatMap(t -> t.files().stream())
                 .mapToLong(Manifest.PartitionFile::records)
                 .sum();
         TransferProgress progress = new TransferProgress("import", expected, listener, progressIntervalMs);
-        long[] counts = write(bundle, selected, imported, progressGroup, progress);
+        long[] counts = write(bundle, selected, imported, source, progress);
         return new Result(counts[0], counts[1], progress.finish());
+    }
+
+    /**
+     * Refuses a bundle whose records would not continue what the target holds: records before
+     * those already imported (they would land after later ones), a gap after them, or a target
+     * partition holding records no import wrote.
+     */
+    private void checkRanges(Bundle bundle, List<Manifest.Topic> topics, Map<TopicPartition, Progress> imported) {
+        List<TopicPartition> unimported = new ArrayList<>();
+        for (Manifest.Topic topic : topics) {
+            for (Manifest.PartitionFile file : topic.files()) {
+                TopicPartition tp = new TopicPartition(topic.name(), file.partition());
+                Progress done = imported.get(tp);
+                if (done == null) {
+                    unimported.add(tp);
+                } else if (file.firstOffset() != null && file.firstOffset() < done.first()) {
+                    throw new AirGapException(bundle.origin() + ": " + file.file()
+                            + " holds records from source offset "
+                            + file.firstOffset() + ", but the target's copy of " + tp + " begins at offset "
+                            + done.first() + "; they would land after later records. Import a partition's bundles"
+                            + " in offset order, the earliest first, into topics that hold nothing else");
+                } else if (done.next() < file.startOffset()) {
+                    throw new AirGapException(bundle.origin() + ": " + file.file() + " starts at offset "
+                            + file.startOffset() + " but the target holds this source partition only up to offset "
+                            + done.next() + "; import the bundle that covers the offsets in between first");
+                }
+            }
+        }
+        Map<TopicPartition, Long> held = heldRecords(unimported);
+        if (!held.isEmpty()) {
+            throw new AirGapException("on the target, " + held.keySet() + " already hold records that no import"
+                    + " wrote (at offsets " + held.values() + "); importing would mix them with the bundle's."
+                    + " Import into topics that hold nothing else");
+        }
     }
 
     private long[] write(
             Bundle bundle,
             List<Manifest.Topic> topics,
-            Map<TopicPartition, Long> imported,
-            String progressGroup,
+            Map<TopicPartition, Progress> imported,
+            String source,
             TransferProgress progress) {
-        ConsumerGroupMetadata group = new ConsumerGroupMetadata(progressGroup);
         long written = 0;
         long skipped = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(progressGroup);
+        try (KafkaProducer<byte[], byte[]> producer = producer(source);
                 Admin admin = Admin.create(settings.clientProperties())) {
             producer.initTransactions();
-            Batch batch = new Batch(producer, group, () -> refuseRunningProcessor(admin, "started during the import"));
+            Batch batch = new Batch(producer, source, () -> refuseRunningProcessor(admin, "started during the import"));
             for (Manifest.Topic topic : topics) {
                 for (Manifest.PartitionFile file : topic.files()) {
                     TopicPartition tp = new TopicPartition(topic.name(), file.partition());
-                    long next = imported.getOrDefault(tp, Long.MIN_VALUE);
+                    Progress done = imported.get(tp);
+                    long next = done == null ? Long.MIN_VALUE : done.next();
                     if (next >= file.endOffset()) {
                         skipped += file.records();
                         continue;
                     }
+                    long first = done == null ? file.startOffset() : done.first();
                     try (RecordLineReader reader = bundle.reader(file)) {
                         LogRecord record;
                         while ((record = reader.next()) != null) {
@@ -155,17 +216,17 @@ public final class Importer {
                                 skipped++;
                                 continue;
                             }
-                            long bytes = batch.send(tp, record);
+                            long bytes = batch.send(tp, file, record);
                             written++;
                             progress.add(1, bytes);
                             if (batch.records >= settings.recordsPerTransaction() || batch.bytes >= TRANSACTION_BYTES) {
-                                batch.commit(tp, record.offset() + 1);
+                                batch.commit(tp, new Progress(first, record.offset() + 1));
                             }
                         }
                     }
                     // The range's end, not the last record's offset + 1: the next bundle of this
                     // partition starts exactly there, markers and aborted records included.
-                    batch.commit(tp, file.endOffset());
+                    batch.commit(tp, new Progress(first, file.endOffset()));
                 }
             }
         }
@@ -175,52 +236,92 @@ public final class Importer {
     /** The open transaction: its records, and the progress to commit with them. */
     private static final class Batch {
         private final KafkaProducer<byte[], byte[]> producer;
-        private final ConsumerGroupMetadata group;
+        private final String source;
         private final Runnable beforeCommit;
+        /** The first record the broker refused, named by its file and offset; set by the producer's thread. */
+        private final AtomicReference<AirGapException> refused = new AtomicReference<>();
+
         private boolean open;
         private int records;
         private long bytes;
 
         /** {@code beforeCommit} throws to refuse a commit; the transaction is then aborted. */
-        Batch(KafkaProducer<byte[], byte[]> producer, ConsumerGroupMetadata group, Runnable beforeCommit) {
+        Batch(KafkaProducer<byte[], byte[]> producer, String source, Runnable beforeCommit) {
             this.producer = producer;
-            this.group = group;
+            this.source = source;
             this.beforeCommit = beforeCommit;
         }
 
-        long send(TopicPartition tp, LogRecord record) {
-            if (!open) {
-                producer.beginTransaction();
-                open = true;
-            }
+        long send(TopicPartition tp, Manifest.PartitionFile file, LogRecord record) {
+            begin();
             List<org.apache.kafka.common.header.Header> headers =
                     new ArrayList<>(record.headers().size());
             record.headers().forEach(h -> headers.add(new RecordHeader(h.key(), h.value())));
-            producer.send(new ProducerRecord<>(
-                    tp.topic(), tp.partition(), record.timestamp(), record.key(), record.value(), headers));
+            long offset = record.offset();
+            try {
+                producer.send(
+                        new ProducerRecord<>(
+                                tp.topic(), tp.partition(), record.timestamp(), record.key(), record.value(), headers),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                refused.compareAndSet(
+                                        null,
+                                        new AirGapException(
+                                                file.file() + ", the record of offset " + offset + ": "
+                                                        + e.getMessage(),
+                                                e));
+                            }
+                        });
+            } catch (KafkaException e) {
+                throw failed(e);
+            }
             long size = record.payloadBytes();
             records++;
             bytes += size;
             return size;
         }
 
-        void commit(TopicPartition tp, long nextSourceOffset) {
-            if (!open) {
-                producer.beginTransaction();
-            }
-            producer.sendOffsetsToTransaction(
-                    Map.of(tp, new OffsetAndMetadata(nextSourceOffset, "next source offset to import")), group);
+        void commit(TopicPartition tp, Progress progress) {
+            String key = source + "/" + tp.topic() + "/" + tp.partition();
             try {
+                begin();
+                producer.send(new ProducerRecord<>(
+                        PROGRESS_TOPIC, 0, key.getBytes(StandardCharsets.UTF_8), progress.toJson()));
                 beforeCommit.run();
+                producer.commitTransaction();
             } catch (RuntimeException e) {
-                producer.abortTransaction();
-                open = false;
-                throw e;
+                throw failed(e);
             }
-            producer.commitTransaction();
             open = false;
             records = 0;
             bytes = 0;
+        }
+
+        private void begin() {
+            if (!open) {
+                producer.beginTransaction();
+                open = true;
+            }
+        }
+
+        /**
+         * Aborts the transaction after {@code e}; returns what to throw. A record the broker refused
+         * puts the producer in an error state, and every later call says only that: the refusal
+         * itself, naming the record, is what the operator needs.
+         */
+        private RuntimeException failed(RuntimeException e) {
+            abortQuietly();
+            AirGapException cause = refused.get();
+            return cause != null ? cause : e;
+        }
+
+        private void abortQuietly() {
+            open = false;
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException e) {
+                // Fenced or failed for good: nothing of the transaction is visible either way.
+            }
         }
     }
 
@@ -229,7 +330,7 @@ public final class Importer {
             return bundle.manifest().topics();
         }
         List<Manifest.Topic> selected = new ArrayList<>();
-        for (String name : topics) {
+        for (String name : new LinkedHashSet<>(topics)) { // a topic named twice is imported once
             selected.add(bundle.topic(name));
         }
         return selected;
@@ -277,6 +378,13 @@ public final class Importer {
     private void ensureTopics(Admin admin, List<Manifest.Topic> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        if (!existing.contains(PROGRESS_TOPIC)) {
+            // One partition, compacted, kept for ever: the latest progress of every imported partition.
+            create(
+                    admin,
+                    new NewTopic(PROGRESS_TOPIC, 1, (short) settings.replication())
+                            .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
+        }
         for (Manifest.Topic topic : topics) {
             if (existing.contains(topic.name())) {
                 TopicDescription description = admin.describeTopics(List.of(topic.name()))
@@ -301,33 +409,94 @@ public final class Importer {
                             + TIMESTAMP_TYPE + "=CreateTime");
                 }
             } else {
-                admin.createTopics(
-                                List.of(new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
-                                        .configs(Map.of(
-                                                "cleanup.policy",
-                                                "delete",
-                                                "retention.ms",
-                                                "-1",
-                                                TIMESTAMP_TYPE,
-                                                "CreateTime"))))
-                        .all()
-                        .get(30, TimeUnit.SECONDS);
+                create(
+                        admin,
+                        new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
+                                .configs(Map.of(
+                                        "cleanup.policy",
+                                        "delete",
+                                        "retention.ms",
+                                        "-1",
+                                        TIMESTAMP_TYPE,
+                                        "CreateTime")));
             }
         }
     }
 
-    private static Map<TopicPartition, Long> progress(Admin admin, String group)
+    /** Creates {@code topic}; one that another importer created meanwhile is as good. */
+    private static void create(Admin admin, NewTopic topic)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, Long> next = new HashMap<>();
-        committed.forEach((tp, offset) -> {
-            if (offset != null) {
-                next.put(tp, offset.offset());
+        try {
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
             }
+        }
+    }
+
+    /** The progress of every partition imported from {@code source}, as committed. */
+    private Map<TopicPartition, Progress> progress(String source) {
+        String prefix = source + "/";
+        Map<TopicPartition, Progress> progress = new HashMap<>();
+        forEachCommitted(List.of(new TopicPartition(PROGRESS_TOPIC, 0)), record -> {
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            if (key.startsWith(prefix)) {
+                int slash = key.lastIndexOf('/');
+                TopicPartition tp = new TopicPartition(
+                        key.substring(prefix.length(), slash), Integer.parseInt(key.substring(slash + 1)));
+                progress.put(tp, Progress.fromJson(record.value()));
+            }
+            return true;
         });
-        return next;
+        return progress;
+    }
+
+    /** Of {@code partitions}, those that hold a committed record, each with the offset of one. */
+    private Map<TopicPartition, Long> heldRecords(List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> held = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        forEachCommitted(partitions, record -> {
+            held.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+            return false;
+        });
+        return held;
+    }
+
+    /**
+     * Reads the committed records of {@code partitions} from their start to their end, in order,
+     * until {@code reader} returns false.
+     */
+    private void forEachCommitted(List<TopicPartition> partitions, Predicate<ConsumerRecord<byte[], byte[]>> reader) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Properties props = new Properties();
+        props.putAll(settings.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "jobline-import");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Set<TopicPartition> reading = new HashSet<>(partitions);
+            reading.removeIf(tp -> consumer.position(tp, Duration.ofSeconds(30)) >= ends.get(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!reading.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AirGapException("cannot read " + reading + " on the target within two minutes");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    if (reading.contains(tp) && !reader.test(record)) {
+                        reading.remove(tp);
+                        consumer.pause(List.of(tp));
+                    }
+                }
+                reading.removeIf(tp -> consumer.position(tp, Duration.ofSeconds(30)) >= ends.get(tp));
+            }
+        }
     }
 
     private KafkaProducer<byte[], byte[]> producer(String transactionalId) {

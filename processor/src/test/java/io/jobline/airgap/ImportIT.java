@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -184,6 +185,97 @@ class ImportIT {
         }
     }
 
+    @Test
+    void shouldKeepItsProgressWhenTheTargetForgetsConsumerGroupOffsets() throws Exception {
+        // Kafka drops a member-less group's offsets after offsets.retention.minutes (a week):
+        // progress kept there was lost, and the next import wrote everything again.
+        String topic = newTopic(2);
+        produce(topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThat(importer(1_000)
+                            .importBundle(opened, List.of(topic, topic))
+                            .written())
+                    .as("a topic named twice is imported once")
+                    .isEqualTo(RECORDS);
+        }
+        try (Admin admin = target.admin()) {
+            List<String> groups = admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
+                    .map(group -> group.groupId())
+                    .filter(id -> id.startsWith("jobline-import."))
+                    .toList();
+            if (!groups.isEmpty()) {
+                admin.deleteConsumerGroups(groups).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            Importer.Result again = importer(1_000).importBundle(opened, List.of());
+            assertThat(again.written()).isZero();
+            assertThat(again.skipped()).isEqualTo(RECORDS);
+        }
+        assertThat(manifestOf(export(target, topic, dir.resolve("copy"))).records())
+                .isEqualTo(RECORDS);
+    }
+
+    @Test
+    void shouldRefuseRecordsThatWouldLandAfterLaterOnesOrAmongRecordsNoImportWrote() throws Exception {
+        String topic = newTopic(2);
+        produce(topic);
+        Path full = export(source, topic, dir.resolve("full"));
+        Path tail = export(source, topic, dir.resolve("tail"), Map.of(new TopicPartition(topic, 0), 2_000L));
+        try (Bundle opened = Bundle.open(tail)) {
+            importer(1_000).importBundle(opened, List.of());
+        }
+
+        try (Bundle opened = Bundle.open(full)) {
+            assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining(topic + "-0.ndjson holds records from source offset 0")
+                    .hasMessageContaining("begins at offset 2000");
+        }
+
+        String other = newTopic(1);
+        Path bundle = export(source, other, dir.resolve("other"));
+        target.createTopics(1, other);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(client(target), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(other, 0, null, new byte[] {1})).get(30, TimeUnit.SECONDS);
+        }
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining("[" + other + "-0] already hold records that no import wrote");
+        }
+    }
+
+    @Test
+    void shouldNameTheRecordTheTargetRefused() throws Exception {
+        String topic = "big-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = source.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                            .configs(Map.of("max.message.bytes", String.valueOf(4 << 20)))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Properties props = client(source);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {1})).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, 0, null, new byte[2 << 20]))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThatThrownBy(() -> importer(1_000).importBundle(opened, List.of()))
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining(topic + "-0.ndjson, the record of offset 1: ")
+                    .hasMessageContaining("max.request.size");
+        }
+    }
+
     /** A consumer in the processor's group, polled until the group lists it as a member. */
     private static KafkaConsumer<byte[], byte[]> joinGroup(String application, String topic) {
         Properties props = client(target);
@@ -251,6 +343,10 @@ class ImportIT {
     }
 
     private Path export(EmbeddedKafka broker, String topic, Path out) {
+        return export(broker, topic, out, Map.of());
+    }
+
+    private Path export(EmbeddedKafka broker, String topic, Path out, Map<TopicPartition, Long> from) {
         Exporter exporter = new Exporter(
                 new Exporter.Settings(
                         client(broker),
@@ -263,7 +359,7 @@ class ImportIT {
                                 ProcessorPolicy.from(JoblineConfig.defaults())),
                         Duration.ofSeconds(60)),
                 TransferProgress.Listener.NONE);
-        exporter.export(new Exporter.Request(List.of(topic), Map.of(), null, out));
+        exporter.export(new Exporter.Request(List.of(topic), from, null, out));
         return out;
     }
 
