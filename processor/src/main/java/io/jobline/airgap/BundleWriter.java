@@ -22,6 +22,7 @@ public final class BundleWriter implements AutoCloseable {
     private final Path directory;
     private final boolean tarGz;
     private final List<Path> files = new ArrayList<>();
+    private final List<PartitionWriter> writers = new ArrayList<>();
     private boolean finished;
 
     BundleWriter(Path target) {
@@ -51,11 +52,16 @@ public final class BundleWriter implements AutoCloseable {
     PartitionWriter open(String topic, int partition) {
         String name = Bundle.fileName(topic, partition);
         Path path = directory.resolve(name);
+        if (files.contains(path)) {
+            throw new IllegalArgumentException(name + " is open already: a partition is one file of a bundle");
+        }
         try {
             MessageDigest sha = Bundle.Digests.sha256();
             DigestOutputStream out = new DigestOutputStream(Files.newOutputStream(path), sha);
             files.add(path);
-            return new PartitionWriter(partition, name, new RecordLineWriter(out), sha);
+            PartitionWriter writer = new PartitionWriter(partition, name, new RecordLineWriter(out), sha);
+            writers.add(writer);
+            return writer;
         } catch (IOException e) {
             throw new AirGapException("cannot create " + path + ": " + e.getMessage(), e);
         }
@@ -117,8 +123,16 @@ public final class BundleWriter implements AutoCloseable {
         }
     }
 
+    /** Closes what is still open; an unfinished .tar.gz leaves nothing behind, an unfinished directory no manifest. */
     @Override
     public void close() {
+        for (PartitionWriter writer : writers) {
+            try {
+                writer.close();
+            } catch (UncheckedIOException e) {
+                // Already failing (a finished bundle closed them all): the export reports the first error.
+            }
+        }
         if (tarGz && !finished) {
             Bundle.deleteRecursively(directory);
         }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,7 +41,12 @@ public final class Exporter {
      * @param fromOffsets start offsets of some partitions; the others start at {@code fromTime} or the beginning
      * @param fromTime epoch ms: start each partition at the first record at or after it; null for the beginning
      */
-    public record Request(List<String> topics, Map<TopicPartition, Long> fromOffsets, Long fromTime, Path out) {}
+    public record Request(List<String> topics, Map<TopicPartition, Long> fromOffsets, Long fromTime, Path out) {
+
+        public Request {
+            topics = List.copyOf(new LinkedHashSet<>(topics)); // a topic named twice is exported once
+        }
+    }
 
     /**
      * @param clientProperties bootstrap servers and any Kafka client settings (TLS, SASL)
@@ -163,12 +169,12 @@ public final class Exporter {
     private Map<TopicPartition, Long> startOffsets(
             KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Request request) {
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
         Map<TopicPartition, Long> start = new HashMap<>(beginning);
         if (request.fromTime() != null) {
             Map<TopicPartition, Long> query = new HashMap<>();
             partitions.forEach(tp -> query.put(tp, request.fromTime()));
             Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             partitions.forEach(tp -> start.put(
                     tp, found.get(tp) == null ? end.get(tp) : found.get(tp).offset()));
         }
@@ -179,6 +185,10 @@ public final class Exporter {
             if (offset < beginning.get(tp)) {
                 throw new AirGapException("offset " + offset + " of " + tp + " is no longer in the log (it starts at "
                         + beginning.get(tp) + ")");
+            }
+            if (offset > end.get(tp)) {
+                throw new AirGapException("offset " + offset + " of " + tp + " is past its end (" + end.get(tp)
+                        + " is the offset of the next record it will take)");
             }
             start.put(tp, offset);
         });

@@ -8,12 +8,14 @@ import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.stream.TopicAdmin;
 import io.jobline.wire.Timestamps;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -114,8 +116,8 @@ final class ExportCommand implements Callable<Integer> {
             Manifest manifest = exporter.export(new Exporter.Request(exported, parseOffsets(), parseTime(), out));
             spec.commandLine().getOut().printf("exported %,d records of %s to %s%n", manifest.records(), exported, out);
             return 0;
-        } catch (AirGapException | ConfigException e) {
-            spec.commandLine().getErr().println("jobline export: " + e.getMessage());
+        } catch (AirGapException | ConfigException | KafkaException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("jobline export: " + Failure.message(e));
             return 1;
         }
     }

@@ -7,6 +7,7 @@ import io.jobline.airgap.TransferProgress;
 import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.stream.TopicAdmin;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -88,8 +89,8 @@ final class ImportCommand implements Callable<Integer> {
                             "imported %,d records from %s (%,d already there)%n",
                             result.written(), in, result.skipped());
             return 0;
-        } catch (AirGapException | ConfigException | KafkaException e) {
-            spec.commandLine().getErr().println("jobline import: " + e.getMessage());
+        } catch (AirGapException | ConfigException | KafkaException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("jobline import: " + Failure.message(e));
             return 1;
         }
     }

@@ -16,6 +16,7 @@ import io.jobline.sink.Migrations;
 import io.jobline.sink.SinkTopics;
 import io.jobline.sink.SinkWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -161,8 +162,8 @@ final class ReplayCommand implements Callable<Integer> {
                         written.rejections());
             }
             return 0;
-        } catch (AirGapException | ConfigException e) {
-            spec.commandLine().getErr().println("jobline replay: " + e.getMessage());
+        } catch (AirGapException | ConfigException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("jobline replay: " + Failure.message(e));
             return 1;
         }
     }

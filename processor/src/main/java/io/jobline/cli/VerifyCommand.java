@@ -6,6 +6,7 @@ import io.jobline.airgap.Manifest;
 import io.jobline.airgap.TimelineVerifier;
 import io.jobline.airgap.TransferProgress;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -78,8 +79,8 @@ final class VerifyCommand implements Callable<Integer> {
             out.printf("%s: %,d job(s) diverge%n", what, report.divergences().size());
             report.divergences().forEach(out::println);
             return 1;
-        } catch (AirGapException e) {
-            spec.commandLine().getErr().println("jobline verify: " + e.getMessage());
+        } catch (AirGapException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("jobline verify: " + Failure.message(e));
             return 1;
         }
     }

@@ -46,6 +46,16 @@ class BundleTest {
     }
 
     @Test
+    void shouldRefuseToOpenAPartitionFileTwice() {
+        try (BundleWriter bundle = new BundleWriter(dir.resolve("bundle"))) {
+            bundle.open("jobline.commands", 0).write(records(1).get(0));
+            assertThatThrownBy(() -> bundle.open("jobline.commands", 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is open already");
+        }
+    }
+
+    @Test
     void shouldRecordThePolicyInAManifestThatMatchesItsSchema() throws IOException {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2, records(5), SEALED);
 

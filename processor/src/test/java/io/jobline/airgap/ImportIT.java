@@ -250,6 +250,38 @@ class ImportIT {
     }
 
     @Test
+    void shouldExportATopicNamedTwiceOnceAndRefuseAnOffsetPastItsEnd() throws Exception {
+        String topic = newTopic(2);
+        produce(topic);
+        Exporter exporter = new Exporter(
+                new Exporter.Settings(
+                        client(source),
+                        "test",
+                        new Manifest.Processor(
+                                "jobline",
+                                topic,
+                                "jobline.timeline",
+                                "jobline.rejections",
+                                ProcessorPolicy.from(JoblineConfig.defaults())),
+                        Duration.ofSeconds(60)),
+                TransferProgress.Listener.NONE);
+
+        Manifest twice =
+                exporter.export(new Exporter.Request(List.of(topic, topic), Map.of(), null, dir.resolve("twice")));
+        assertThat(twice.topics()).hasSize(1);
+        assertThat(twice.records()).isEqualTo(RECORDS);
+        try (Bundle opened = Bundle.open(dir.resolve("twice"))) {
+            opened.verify(); // the digests match the files
+        }
+
+        TopicPartition past = new TopicPartition(topic, 0);
+        assertThatThrownBy(() -> exporter.export(
+                        new Exporter.Request(List.of(topic), Map.of(past, 25_000L), null, dir.resolve("past"))))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("offset 25000 of " + past + " is past its end (2500 is");
+    }
+
+    @Test
     void shouldNameTheRecordTheTargetRefused() throws Exception {
         String topic = "big-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = source.admin()) {
