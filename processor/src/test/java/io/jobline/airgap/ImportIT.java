@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -253,18 +255,7 @@ class ImportIT {
     void shouldExportATopicNamedTwiceOnceAndRefuseAnOffsetPastItsEnd() throws Exception {
         String topic = newTopic(2);
         produce(topic);
-        Exporter exporter = new Exporter(
-                new Exporter.Settings(
-                        client(source),
-                        "test",
-                        new Manifest.Processor(
-                                "jobline",
-                                topic,
-                                "jobline.timeline",
-                                "jobline.rejections",
-                                ProcessorPolicy.from(JoblineConfig.defaults())),
-                        Duration.ofSeconds(60)),
-                TransferProgress.Listener.NONE);
+        Exporter exporter = exporter(source, topic);
 
         Manifest twice =
                 exporter.export(new Exporter.Request(List.of(topic, topic), Map.of(), null, dir.resolve("twice")));
@@ -352,6 +343,7 @@ class ImportIT {
     private static void produce(String topic) {
         Properties props = client(source);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        List<Future<RecordMetadata>> sent = new ArrayList<>(RECORDS);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < RECORDS; i++) {
@@ -369,7 +361,14 @@ class ImportIT {
                     record.headers().add(new RecordHeader("raw", new byte[] {(byte) 0xc3}));
                     record.headers().add(new RecordHeader("none", null));
                 }
-                producer.send(record);
+                sent.add(producer.send(record));
+            }
+        }
+        for (Future<RecordMetadata> record : sent) {
+            try {
+                record.get(); // closed: every send has completed; one that failed must fail the test, not thin the log
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("producing the test log to " + topic + " failed", e);
             }
         }
     }
@@ -379,7 +378,12 @@ class ImportIT {
     }
 
     private Path export(EmbeddedKafka broker, String topic, Path out, Map<TopicPartition, Long> from) {
-        Exporter exporter = new Exporter(
+        exporter(broker, topic).export(new Exporter.Request(List.of(topic), from, null, out));
+        return out;
+    }
+
+    private static Exporter exporter(EmbeddedKafka broker, String topic) {
+        return new Exporter(
                 new Exporter.Settings(
                         client(broker),
                         "test",
@@ -391,8 +395,6 @@ class ImportIT {
                                 ProcessorPolicy.from(JoblineConfig.defaults())),
                         Duration.ofSeconds(60)),
                 TransferProgress.Listener.NONE);
-        exporter.export(new Exporter.Request(List.of(topic), from, null, out));
-        return out;
     }
 
     private static Importer importer(int recordsPerTransaction) {
