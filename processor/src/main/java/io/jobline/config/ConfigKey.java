@@ -32,6 +32,24 @@ public record ConfigKey<T>(String name, T defaultValue, String description, Func
         };
     }
 
+    static Function<String, Integer> intWithin(int min, int max) {
+        return within(Integer::parseInt, min, max);
+    }
+
+    static Function<String, Long> longWithin(long min, long max) {
+        return within(Long::parseLong, min, max);
+    }
+
+    private static <T extends Comparable<T>> Function<String, T> within(Function<String, T> parse, T min, T max) {
+        return raw -> {
+            T value = parse.apply(raw);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return value;
+        };
+    }
+
     static Function<String, Long> longAtLeast(long min) {
         return raw -> {
             long value = Long.parseLong(raw);

@@ -110,13 +110,14 @@ public final class JoblineConfig {
     public static final ConfigKey<Integer> RETRY_MAX_RETRIES = new ConfigKey<>(
             "jobline.retry.max.retries",
             RetryPolicy.DEFAULT.maxRetries(),
-            "Default retries after a retryable failure.",
-            ConfigKey.intAtLeast(0));
+            "Default retries after a retryable failure (at most " + RetryPolicy.MAX_RETRIES
+                    + ", as for a job's own retry policy).",
+            ConfigKey.intWithin(0, RetryPolicy.MAX_RETRIES));
     public static final ConfigKey<Long> RETRY_INITIAL_DELAY_MS = new ConfigKey<>(
             "jobline.retry.initial.delay.ms",
             RetryPolicy.DEFAULT.initialDelayMs(),
-            "Default delay before the first retry.",
-            ConfigKey.longAtLeast(0));
+            "Default delay before the first retry (at most " + RetryPolicy.MAX_DELAY_MS + ").",
+            ConfigKey.longWithin(0, RetryPolicy.MAX_DELAY_MS));
     public static final ConfigKey<Double> RETRY_MULTIPLIER = new ConfigKey<>(
             "jobline.retry.multiplier",
             RetryPolicy.DEFAULT.multiplier(),
@@ -125,8 +126,8 @@ public final class JoblineConfig {
     public static final ConfigKey<Long> RETRY_MAX_DELAY_MS = new ConfigKey<>(
             "jobline.retry.max.delay.ms",
             RetryPolicy.DEFAULT.maxDelayMs(),
-            "Default cap of a retry delay.",
-            ConfigKey.longAtLeast(0));
+            "Default cap of a retry delay (at most " + RetryPolicy.MAX_DELAY_MS + ").",
+            ConfigKey.longWithin(0, RetryPolicy.MAX_DELAY_MS));
     public static final ConfigKey<Double> RETRY_JITTER = new ConfigKey<>(
             "jobline.retry.jitter",
             RetryPolicy.DEFAULT.jitter(),

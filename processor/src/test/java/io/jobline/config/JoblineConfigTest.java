@@ -61,6 +61,27 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldRefuseADefaultRetryPolicyThatNoJobCouldDeclare() {
+        // The snapshot of a job carries the defaults; the schemas, like a command, stop at these bounds.
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.max.retries", "1001")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.retry.max.retries")
+                .hasMessageContaining("between 0 and 1000");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.max.delay.ms", "2305843009213693952")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.retry.max.delay.ms")
+                .hasMessageContaining("between 0 and 2305843009213693951");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.initial.delay.ms", "2305843009213693952")))
+                .hasMessageContaining("jobline.retry.initial.delay.ms");
+        JoblineConfig longest = JoblineConfig.of(Map.of(
+                "jobline.retry.max.retries", "1000",
+                "jobline.retry.initial.delay.ms", "2305843009213693951",
+                "jobline.retry.max.delay.ms", "2305843009213693951"));
+        assertThat(longest.defaultRetry().maxRetries()).isEqualTo(1000);
+        assertThat(longest.defaultRetry().maxDelayMs()).isEqualTo(2305843009213693951L);
+    }
+
+    @Test
     void shouldRefuseAnAllowlistEntryThatIsNotAnEgressEntry() {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.egress.allow", "db.internal:5432, *.mirror.local?x")))
                 .isInstanceOf(ConfigException.class)
