@@ -152,7 +152,11 @@ public final class JoblineConfig {
     public static final ConfigKey<String> DB_USER =
             new ConfigKey<>("jobline.db.user", "postgres", "PostgreSQL user.", ConfigKey.nonEmpty());
     public static final ConfigKey<String> DB_PASSWORD = new ConfigKey<>(
-            "jobline.db.password", "", "PostgreSQL password (empty for trust or peer authentication).", raw -> raw);
+            "jobline.db.password",
+            "",
+            "PostgreSQL password (empty for trust or peer authentication).",
+            raw -> raw,
+            true);
     public static final ConfigKey<String> DB_SCHEMA = new ConfigKey<>(
             "jobline.db.schema", "public", "PostgreSQL schema that holds jobline's tables.", ConfigKey.nonEmpty());
     public static final ConfigKey<Integer> DB_POOL_SIZE =
@@ -194,7 +198,11 @@ public final class JoblineConfig {
             "",
             "Bearer tokens, each bound to a tenant: tenant:token,tenant:token. Empty: no authentication"
                     + " (dev only; run refuses it without --insecure).",
-            raw -> raw);
+            raw -> {
+                tenantsByToken(raw);
+                return raw;
+            },
+            true);
     public static final ConfigKey<Long> API_WAIT_MAX_MS = new ConfigKey<>(
             "jobline.api.wait.max.ms", 30_000L, "Longest ?wait= a client may ask for.", ConfigKey.longAtLeast(0));
 
@@ -354,6 +362,29 @@ public final class JoblineConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("jobline.retry.*", e.getMessage());
         }
+    }
+
+    /** The API's bearer tokens, each mapped to the tenant it acts for. */
+    public Map<String, String> tenantsByToken() {
+        return tenantsByToken(get(API_TOKENS));
+    }
+
+    /** Parses {@code tenant:token,...}; a bad entry is named by its position, never by its text. */
+    private static Map<String, String> tenantsByToken(String spec) {
+        Map<String, String> tokens = new HashMap<>();
+        String[] entries = spec.split(",");
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new IllegalArgumentException("entry " + (i + 1) + " is not tenant:token");
+            }
+            tokens.put(entry.substring(colon + 1), entry.substring(0, colon));
+        }
+        return Map.copyOf(tokens);
     }
 
     public EgressPolicy egressPolicy() {

@@ -78,6 +78,15 @@ class JoblineCliTest {
     }
 
     @Test
+    void shouldRefuseABadTokenEntryInOneLineWithoutEchoingIt() {
+        Run run = run("run", "--roles", "api", "--set", "jobline.api.tokens=badtoken");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("jobline run: invalid configuration jobline.api.tokens: entry 1 is not tenant:token"
+                        + System.lineSeparator());
+    }
+
+    @Test
     void shouldPrintTheVersion() {
         assertThat(run("--version").out()).startsWith("jobline ");
     }

@@ -94,6 +94,16 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldNameABadTokenEntryByItsPositionWithoutShowingAnyToken() {
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.api.tokens", "acme:s3cret, badtoken")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration jobline.api.tokens: entry 2 is not tenant:token");
+        assertThat(JoblineConfig.of(Map.of("jobline.api.tokens", "acme:s3cret,globex:t:2"))
+                        .tenantsByToken())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("s3cret", "acme", "t:2", "globex"));
+    }
+
+    @Test
     void shouldRefuseAnUnknownJoblineKey() {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.comands", "x")))
                 .isInstanceOf(ConfigException.class)
