@@ -299,7 +299,8 @@ public final class JoblineConfig {
             } else if (known.containsKey(name)) {
                 values.put(name, known.get(name).parse(value));
             } else if (name.startsWith("jobline.")) {
-                throw new ConfigException(name, value, "unknown key (see `jobline run --help` for the reference)");
+                throw new ConfigException(
+                        name, value, "unknown key (README.md, section Configuration, lists the keys)");
             }
         });
         for (ConfigKey<?> key : KEYS) {

@@ -108,7 +108,7 @@ class JoblineConfigTest {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.comands", "x")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("jobline.topic.comands")
-                .hasMessageContaining("unknown key");
+                .hasMessageContaining("unknown key (README.md, section Configuration, lists the keys)");
     }
 
     @Test
