@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -247,10 +249,13 @@ public final class JoblineConfig {
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;
+    /** The keys a source set (file, environment, overrides); the others hold their defaults. */
+    private final Set<String> given;
 
-    private JoblineConfig(Map<String, Object> values, Map<String, String> kafka) {
+    private JoblineConfig(Map<String, Object> values, Map<String, String> kafka, Set<String> given) {
         this.values = values;
         this.kafka = kafka;
+        this.given = given;
     }
 
     public static JoblineConfig defaults() {
@@ -303,10 +308,11 @@ public final class JoblineConfig {
                         name, value, "unknown key (README.md, section Configuration, lists the keys)");
             }
         });
+        Set<String> given = Set.copyOf(values.keySet());
         for (ConfigKey<?> key : KEYS) {
             values.putIfAbsent(key.name(), key.defaultValue());
         }
-        return new JoblineConfig(Map.copyOf(values), Map.copyOf(kafka));
+        return new JoblineConfig(Map.copyOf(values), Map.copyOf(kafka), given);
     }
 
     /**
@@ -344,12 +350,30 @@ public final class JoblineConfig {
         return kafka;
     }
 
+    /** Whether a source (file, environment, overrides, {@link #with}) set {@code key}. */
+    public boolean isGiven(ConfigKey<?> key) {
+        return given.contains(key.name());
+    }
+
     public JoblineConfig with(Map<String, String> overrides) {
         Map<String, String> raw = new LinkedHashMap<>();
         values.forEach((name, value) -> raw.put(name, String.valueOf(value)));
         kafka.forEach((name, value) -> raw.put(KAFKA_PREFIX + name, value));
         raw.putAll(overrides);
-        return load(null, Map.of(), raw);
+        JoblineConfig loaded = load(null, Map.of(), raw);
+        Set<String> nowGiven = new HashSet<>(given);
+        overrides.keySet().stream().filter(loaded.values::containsKey).forEach(nowGiven::add);
+        return new JoblineConfig(loaded.values, loaded.kafka, Set.copyOf(nowGiven));
+    }
+
+    /**
+     * This configuration with {@code defaults} for the keys no source gave: a command's own
+     * defaults (dev's), which anything the user set wins over.
+     */
+    public JoblineConfig withDefaults(Map<String, String> defaults) {
+        Map<String, String> missing = new LinkedHashMap<>(defaults);
+        missing.keySet().removeAll(given);
+        return with(missing);
     }
 
     public RetryPolicy defaultRetry() {

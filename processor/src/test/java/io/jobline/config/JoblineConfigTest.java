@@ -48,6 +48,22 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldLetEverySourceWinOverACommandsOwnDefaults() {
+        JoblineConfig config = JoblineConfig.load(
+                        null, Map.of("JOBLINE_APPLICATION_ID", "from-env"), Map.of("jobline.topic.partitions", "24"))
+                .withDefaults(Map.of(
+                        "jobline.application.id", "jobline-dev",
+                        "jobline.topic.partitions", "3",
+                        "jobline.state.dir", "/tmp/dev"));
+
+        assertThat(config.get(JoblineConfig.APPLICATION_ID)).isEqualTo("from-env");
+        assertThat(config.get(JoblineConfig.TOPIC_PARTITIONS)).isEqualTo(24);
+        assertThat(config.get(JoblineConfig.STATE_DIR)).isEqualTo("/tmp/dev");
+        assertThat(config.isGiven(JoblineConfig.STATE_DIR)).isTrue();
+        assertThat(config.isGiven(JoblineConfig.DB_URL)).isFalse();
+    }
+
+    @Test
     void shouldNameTheKeyOfABadValue() {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.partitions", "zero")))
                 .isInstanceOf(ConfigException.class)
