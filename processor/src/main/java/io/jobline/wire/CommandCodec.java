@@ -137,7 +137,7 @@ public final class CommandCodec {
      * it, and a kilobytes-long one would break the sink's index on {@code job_rejections.job_id}.
      */
     public static String idOrNull(String text) {
-        return text != null && text.length() <= ID_LENGTH ? text : null;
+        return text != null && FieldReader.fits(text, ID_LENGTH) ? text : null;
     }
 
     private static Command readOwnFields(CommandType type, CommandHeader header, FieldReader fields) {
