@@ -118,6 +118,14 @@ class CommandCodecTest {
     }
 
     @Test
+    void shouldRejectAnEmptyErrorMessageAsTheSchemaDoes() {
+        String emptyMessage = "{\"type\":\"job.fail\",\"commandId\":\"c1\",\"jobId\":\"j\","
+                + "\"error\":{\"code\":\"E\",\"message\":\"\"}}";
+
+        assertAgreesWithTheSchema(emptyMessage, false);
+    }
+
+    @Test
     void shouldRejectAnEgressEntryThatIsNotHostAndPortOrAnHttpUrl() {
         CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
                 + "\"networkIntent\":{\"egress\":[\"db.internal:5432\",\"https://evil.com?.mirror.local\"]}}");
