@@ -1,7 +1,6 @@
 package io.jobline.api;
 
 import io.javalin.http.Context;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,25 +12,9 @@ public final class TenantAuth {
 
     private final Map<String, String> tenantsByToken;
 
-    private TenantAuth(Map<String, String> tenantsByToken) {
+    /** {@code tenantsByToken}: each bearer token mapped to its tenant; empty for an open API. */
+    public TenantAuth(Map<String, String> tenantsByToken) {
         this.tenantsByToken = Map.copyOf(tenantsByToken);
-    }
-
-    /** Parses {@code tenant:token,...}; a malformed entry is an error naming it. */
-    public static TenantAuth parse(String spec) {
-        Map<String, String> tokens = new HashMap<>();
-        for (String entry : spec.split(",")) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            int colon = trimmed.indexOf(':');
-            if (colon <= 0 || colon == trimmed.length() - 1) {
-                throw new IllegalArgumentException("a token entry is tenant:token, not '" + trimmed + "'");
-            }
-            tokens.put(trimmed.substring(colon + 1), trimmed.substring(0, colon));
-        }
-        return new TenantAuth(tokens);
     }
 
     public boolean isOpen() {

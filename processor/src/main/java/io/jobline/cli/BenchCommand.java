@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measures jobline on this machine. A measurement, not a test: compare the figures of one run.",
+            "Measures jobline on this machine.",
+            "",
+            "A measurement, not a test: compare the figures of one run.",
             "",
             "Targets:",
             "  decision     the decision function alone, stores in memory, one thread",
@@ -69,14 +71,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--commands",
             paramLabel = "N",
-            description = "Commands per pass (default: ${DEFAULT-VALUE}; " + "topology: a tenth of it).",
+            description = "Commands per pass (default: ${DEFAULT-VALUE}); topology and state-codec take a tenth"
+                    + " of it, sink as many timeline events; dag and api do not use it.",
             defaultValue = "1000000")
     int commands;
 
     @Option(
             names = "--passes",
             paramLabel = "N",
-            description = "Timed passes after the warm-up (default: ${DEFAULT-VALUE}).",
+            description = "Timed passes after the warm-up, for decision, handler, topology, state-codec,"
+                    + " processor and replay; the other targets do not use it (default: ${DEFAULT-VALUE}).",
             defaultValue = "5")
     int passes;
 

@@ -1,5 +1,7 @@
 package io.jobline.cli;
 
+import io.jobline.config.ConfigException;
+import io.jobline.config.ConfigKey;
 import io.jobline.config.JoblineConfig;
 import io.jobline.embedded.EmbeddedDatabase;
 import io.jobline.embedded.EmbeddedKafka;
@@ -18,26 +20,39 @@ import picocli.CommandLine.Option;
         name = "dev",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs everything in one process for a first try: a single-node Kafka broker (KRaft) and, unless",
-            "--db-url is given, a PostgreSQL, both with their data under --data-dir (a restart keeps the jobs),",
-            "then the processor, the sink and the HTTP API. Ctrl-C or SIGTERM stops it cleanly.",
-            "Not for production: one broker, replication factor one, the API open unless JOBLINE_API_TOKENS is set."
+            "Runs Kafka, PostgreSQL and jobline in one process, for a first try.",
+            "",
+            "Starts a single-node Kafka broker (KRaft) and, unless --db-url is given, a",
+            "PostgreSQL, both with their data under --data-dir (a restart keeps the jobs),",
+            "then the processor, the sink and the HTTP API. Ctrl-C or SIGTERM stops it",
+            "cleanly. Not for production: one broker, replication factor one, the API open",
+            "unless JOBLINE_API_TOKENS is set.",
+            "",
+            "What you set (its flags, --set, --config, JOBLINE_*) wins over dev's defaults:",
+            "application id jobline-dev, 3 partitions, state under --data-dir, and its own",
+            "PostgreSQL unless jobline.db.url is set. The broker is always dev's own, so",
+            "jobline.bootstrap.servers (--bootstrap) is refused."
         },
         footer = {
             "",
             "Examples:",
             "  jobline dev",
             "  jobline dev --port 9090 --data-dir /tmp/jobline",
+            "  jobline dev --partitions 12 --set jobline.application.id=jobline-try",
             "  jobline dev --db-url 'jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres'"
         })
 final class DevCommand implements Callable<Integer> {
 
+    /** Dev's own defaults, below whatever the user sets. */
+    static final String APPLICATION_ID = "jobline-dev";
+
+    static final int PARTITIONS = 3;
+
     @Option(
             names = "--port",
             paramLabel = "PORT",
-            description = "HTTP API port (default: ${DEFAULT-VALUE}; 0: any free port).",
-            defaultValue = "8080")
-    int port;
+            description = "HTTP API port, as jobline.api.port (default: 8080; 0: any free port).")
+    Integer port;
 
     @Option(
             names = "--data-dir",
@@ -47,15 +62,17 @@ final class DevCommand implements Callable<Integer> {
             defaultValue = ".jobline/dev")
     Path dataDir;
 
-    @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "Use this PostgreSQL instead of starting one.")
+    @Option(
+            names = "--db-url",
+            paramLabel = "JDBC_URL",
+            description = "Use this PostgreSQL instead of starting one, as jobline.db.url.")
     String dbUrl;
 
     @Option(
             names = "--partitions",
             paramLabel = "N",
-            description = "Partitions of the topics (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3")
-    int partitions;
+            description = "Partitions of the topics, as jobline.topic.partitions (default: " + PARTITIONS + ").")
+    Integer partitions;
 
     @Mixin
     ConfigOptions options;
@@ -66,24 +83,18 @@ final class DevCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        JoblineConfig given = givenConfig();
+        boolean ownDatabase = !given.isGiven(JoblineConfig.DB_URL);
         ShutdownSignal shutdown = new ShutdownSignal();
         long started = System.nanoTime();
         out.printf(
                 "jobline dev: starting Kafka and %s under %s ...%n",
-                dbUrl == null ? "PostgreSQL" : "the sink", dataDir.toAbsolutePath());
+                ownDatabase ? "PostgreSQL" : "the sink", dataDir.toAbsolutePath());
         out.flush();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"));
-                EmbeddedDatabase database =
-                        dbUrl == null ? EmbeddedDatabase.start(dataDir.resolve("postgres")) : null) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put(JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
-            settings.put(JoblineConfig.APPLICATION_ID.name(), "jobline-dev");
-            settings.put(
-                    JoblineConfig.STATE_DIR.name(), dataDir.resolve("state").toString());
-            settings.put(JoblineConfig.TOPIC_PARTITIONS.name(), Integer.toString(partitions));
-            settings.put(JoblineConfig.API_PORT.name(), Integer.toString(port));
-            settings.put(JoblineConfig.DB_URL.name(), dbUrl != null ? dbUrl : database.jdbcUrl());
-            JoblineConfig config = options.load(settings);
+                EmbeddedDatabase database = ownDatabase ? EmbeddedDatabase.start(dataDir.resolve("postgres")) : null) {
+            JoblineConfig config =
+                    withDevDefaults(given, kafka.bootstrapServers(), database == null ? null : database.jdbcUrl());
             try (JoblineRuntime runtime =
                     JoblineRuntime.start(config, EnumSet.allOf(JoblineRuntime.Role.class), true)) {
                 String base = "http://localhost:" + runtime.apiPort();
@@ -112,5 +123,48 @@ final class DevCommand implements Callable<Integer> {
         out.println("jobline dev: stopped");
         out.flush();
         return 0;
+    }
+
+    /**
+     * What the user set: the file, JOBLINE_*, --set, and dev's own flags, which are the same keys.
+     *
+     * @throws ConfigException for a key dev cannot honour, or a key given by two flags
+     */
+    JoblineConfig givenConfig() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        putFlag(flags, "--port", JoblineConfig.API_PORT, port);
+        putFlag(flags, "--partitions", JoblineConfig.TOPIC_PARTITIONS, partitions);
+        putFlag(flags, "--db-url", JoblineConfig.DB_URL, dbUrl);
+        JoblineConfig given = options.load(flags);
+        if (given.isGiven(JoblineConfig.BOOTSTRAP_SERVERS)) {
+            throw new ConfigException(
+                    JoblineConfig.BOOTSTRAP_SERVERS.name(),
+                    "jobline dev runs its own Kafka broker; drop --bootstrap (or the key from --set, --config,"
+                            + " JOBLINE_BOOTSTRAP_SERVERS), or use jobline run against your broker");
+        }
+        return given;
+    }
+
+    private void putFlag(Map<String, String> flags, String flag, ConfigKey<?> key, Object value) {
+        if (value == null) {
+            return;
+        }
+        if (options.settings.containsKey(key.name())) {
+            throw new ConfigException(key.name(), "given twice, by " + flag + " and by --set: give one");
+        }
+        flags.put(key.name(), value.toString());
+    }
+
+    /** {@code given} with dev's defaults for what the user did not set; the broker is dev's own. */
+    JoblineConfig withDevDefaults(JoblineConfig given, String bootstrapServers, String databaseUrl) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put(JoblineConfig.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+        defaults.put(JoblineConfig.APPLICATION_ID.name(), APPLICATION_ID);
+        defaults.put(JoblineConfig.STATE_DIR.name(), dataDir.resolve("state").toString());
+        defaults.put(JoblineConfig.TOPIC_PARTITIONS.name(), Integer.toString(PARTITIONS));
+        if (databaseUrl != null) {
+            defaults.put(JoblineConfig.DB_URL.name(), databaseUrl);
+        }
+        return given.withDefaults(defaults);
     }
 }

@@ -108,7 +108,7 @@ final class JoblineRuntime implements AutoCloseable {
     }
 
     private void startRoles(JoblineConfig config, Set<Role> roles, boolean allowOpenApi) {
-        TenantAuth auth = TenantAuth.parse(config.get(JoblineConfig.API_TOKENS));
+        TenantAuth auth = new TenantAuth(config.tenantsByToken());
         if (roles.contains(Role.API) && auth.isOpen()) {
             if (!allowOpenApi) {
                 throw new ConfigException(

@@ -19,11 +19,13 @@ import picocli.CommandLine.Option;
         name = "migrate",
         mixinStandardHelpOptions = true,
         description = {
-            "Applies jobline's PostgreSQL migrations (versioned SQL in the jar, run by",
-            "Flyway) to the configured schema, creating it when missing, and prints what",
-            "it applied. The sink applies them too when it starts; run this first to",
-            "migrate with a more privileged user than the sink's. The password comes from",
-            "jobline.db.password (JOBLINE_DB_PASSWORD or --config), never from a flag."
+            "Applies jobline's PostgreSQL migrations.",
+            "",
+            "Runs the versioned SQL in the jar (with Flyway) against the configured",
+            "schema, creating it when missing, and prints what it applied. The sink",
+            "applies them too when it starts; run this first to migrate with a more",
+            "privileged user than the sink's. The password comes from jobline.db.password",
+            "(JOBLINE_DB_PASSWORD or --config), never from a flag."
         },
         footer = {
             "",

@@ -27,10 +27,13 @@ import picocli.CommandLine.Option;
         name = "produce",
         mixinStandardHelpOptions = true,
         description = {
-            "Sends commands, one JSON object per line (NDJSON), from a file or standard input. Each line is",
-            "checked against schemas/command.schema.json first: an invalid line is reported with its number and",
-            "not sent. Records are keyed by jobId. Prints progress while it runs and a summary at the end;",
-            "exits 1 when a line was invalid or a send failed."
+            "Sends commands from NDJSON, each checked against the schema first.",
+            "",
+            "Reads one JSON object per line from a file or standard input. Each line is",
+            "checked against schemas/command.schema.json first: an invalid line is",
+            "reported with its number and not sent. Records are keyed by jobId. Prints",
+            "progress while it runs and a summary at the end; exits 1 when a line was",
+            "invalid or a send failed."
         },
         footer = {
             "",

@@ -14,11 +14,13 @@ import picocli.CommandLine.Option;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs jobline's roles against an existing Kafka cluster and PostgreSQL: the processor (Kafka Streams),",
-            "the sink (timeline to PostgreSQL) and the HTTP API, any combination. Configuration comes from",
-            "JOBLINE_* environment variables, an optional --config file and --set flags (the README lists every",
-            "key); kafka.* keys pass through to the Kafka clients (TLS, SASL). Topics are created when missing.",
-            "SIGTERM stops it cleanly."
+            "Runs jobline's roles against an existing Kafka and PostgreSQL.",
+            "",
+            "The roles are the processor (Kafka Streams), the sink (timeline to",
+            "PostgreSQL) and the HTTP API, in any combination. Configuration comes from",
+            "JOBLINE_* environment variables, an optional --config file and --set flags",
+            "(the README lists every key); kafka.* keys pass through to the Kafka clients",
+            "(TLS, SASL). Topics are created when missing. SIGTERM stops it cleanly."
         },
         footer = {
             "",

@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
         name = "tail",
         mixinStandardHelpOptions = true,
         description = {
-            "Follows the timeline (read_committed) and prints one readable line per event, or the raw CloudEvent",
-            "JSON with --raw. Filters combine; Ctrl-C stops."
+            "Follows the timeline and prints one line per event.",
+            "",
+            "Reads with read_committed and prints each event as a readable line, or as",
+            "the raw CloudEvent JSON with --raw. Filters combine; Ctrl-C stops."
         },
         footer = {
             "",

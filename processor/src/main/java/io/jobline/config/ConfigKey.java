@@ -6,8 +6,14 @@ import java.util.function.Function;
 /**
  * One configuration key: its property name, the environment variable that sets it, a default,
  * a description for the reference, and a parser that explains what is wrong with a bad value.
+ * The value of a {@code secret} key never appears in a message: messages end up in terminals and logs.
  */
-public record ConfigKey<T>(String name, T defaultValue, String description, Function<String, T> parser) {
+public record ConfigKey<T>(
+        String name, T defaultValue, String description, Function<String, T> parser, boolean secret) {
+
+    public ConfigKey(String name, T defaultValue, String description, Function<String, T> parser) {
+        this(name, defaultValue, description, parser, false);
+    }
 
     /** {@code jobline.topic.commands} is set by {@code JOBLINE_TOPIC_COMMANDS}. */
     public String envName() {
@@ -18,7 +24,7 @@ public record ConfigKey<T>(String name, T defaultValue, String description, Func
         try {
             return parser.apply(raw.trim());
         } catch (RuntimeException e) {
-            throw new ConfigException(name, raw, e.getMessage());
+            throw secret ? new ConfigException(name, e.getMessage()) : new ConfigException(name, raw, e.getMessage());
         }
     }
 
@@ -27,6 +33,24 @@ public record ConfigKey<T>(String name, T defaultValue, String description, Func
             int value = Integer.parseInt(raw);
             if (value < min) {
                 throw new IllegalArgumentException("must be at least " + min);
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Integer> intWithin(int min, int max) {
+        return within(Integer::parseInt, min, max);
+    }
+
+    static Function<String, Long> longWithin(long min, long max) {
+        return within(Long::parseLong, min, max);
+    }
+
+    private static <T extends Comparable<T>> Function<String, T> within(Function<String, T> parse, T min, T max) {
+        return raw -> {
+            T value = parse.apply(raw);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
             }
             return value;
         };

@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -110,13 +112,14 @@ public final class JoblineConfig {
     public static final ConfigKey<Integer> RETRY_MAX_RETRIES = new ConfigKey<>(
             "jobline.retry.max.retries",
             RetryPolicy.DEFAULT.maxRetries(),
-            "Default retries after a retryable failure.",
-            ConfigKey.intAtLeast(0));
+            "Default retries after a retryable failure (at most " + RetryPolicy.MAX_RETRIES
+                    + ", as for a job's own retry policy).",
+            ConfigKey.intWithin(0, RetryPolicy.MAX_RETRIES));
     public static final ConfigKey<Long> RETRY_INITIAL_DELAY_MS = new ConfigKey<>(
             "jobline.retry.initial.delay.ms",
             RetryPolicy.DEFAULT.initialDelayMs(),
-            "Default delay before the first retry.",
-            ConfigKey.longAtLeast(0));
+            "Default delay before the first retry (at most " + RetryPolicy.MAX_DELAY_MS + ").",
+            ConfigKey.longWithin(0, RetryPolicy.MAX_DELAY_MS));
     public static final ConfigKey<Double> RETRY_MULTIPLIER = new ConfigKey<>(
             "jobline.retry.multiplier",
             RetryPolicy.DEFAULT.multiplier(),
@@ -125,8 +128,8 @@ public final class JoblineConfig {
     public static final ConfigKey<Long> RETRY_MAX_DELAY_MS = new ConfigKey<>(
             "jobline.retry.max.delay.ms",
             RetryPolicy.DEFAULT.maxDelayMs(),
-            "Default cap of a retry delay.",
-            ConfigKey.longAtLeast(0));
+            "Default cap of a retry delay (at most " + RetryPolicy.MAX_DELAY_MS + ").",
+            ConfigKey.longWithin(0, RetryPolicy.MAX_DELAY_MS));
     public static final ConfigKey<Double> RETRY_JITTER = new ConfigKey<>(
             "jobline.retry.jitter",
             RetryPolicy.DEFAULT.jitter(),
@@ -151,7 +154,11 @@ public final class JoblineConfig {
     public static final ConfigKey<String> DB_USER =
             new ConfigKey<>("jobline.db.user", "postgres", "PostgreSQL user.", ConfigKey.nonEmpty());
     public static final ConfigKey<String> DB_PASSWORD = new ConfigKey<>(
-            "jobline.db.password", "", "PostgreSQL password (empty for trust or peer authentication).", raw -> raw);
+            "jobline.db.password",
+            "",
+            "PostgreSQL password (empty for trust or peer authentication).",
+            raw -> raw,
+            true);
     public static final ConfigKey<String> DB_SCHEMA = new ConfigKey<>(
             "jobline.db.schema", "public", "PostgreSQL schema that holds jobline's tables.", ConfigKey.nonEmpty());
     public static final ConfigKey<Integer> DB_POOL_SIZE =
@@ -193,7 +200,11 @@ public final class JoblineConfig {
             "",
             "Bearer tokens, each bound to a tenant: tenant:token,tenant:token. Empty: no authentication"
                     + " (dev only; run refuses it without --insecure).",
-            raw -> raw);
+            raw -> {
+                tenantsByToken(raw);
+                return raw;
+            },
+            true);
     public static final ConfigKey<Long> API_WAIT_MAX_MS = new ConfigKey<>(
             "jobline.api.wait.max.ms", 30_000L, "Longest ?wait= a client may ask for.", ConfigKey.longAtLeast(0));
 
@@ -238,10 +249,13 @@ public final class JoblineConfig {
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;
+    /** The keys a source set (file, environment, overrides); the others hold their defaults. */
+    private final Set<String> given;
 
-    private JoblineConfig(Map<String, Object> values, Map<String, String> kafka) {
+    private JoblineConfig(Map<String, Object> values, Map<String, String> kafka, Set<String> given) {
         this.values = values;
         this.kafka = kafka;
+        this.given = given;
     }
 
     public static JoblineConfig defaults() {
@@ -290,13 +304,15 @@ public final class JoblineConfig {
             } else if (known.containsKey(name)) {
                 values.put(name, known.get(name).parse(value));
             } else if (name.startsWith("jobline.")) {
-                throw new ConfigException(name, value, "unknown key (see `jobline run --help` for the reference)");
+                throw new ConfigException(
+                        name, value, "unknown key (README.md, section Configuration, lists the keys)");
             }
         });
+        Set<String> given = Set.copyOf(values.keySet());
         for (ConfigKey<?> key : KEYS) {
             values.putIfAbsent(key.name(), key.defaultValue());
         }
-        return new JoblineConfig(Map.copyOf(values), Map.copyOf(kafka));
+        return new JoblineConfig(Map.copyOf(values), Map.copyOf(kafka), given);
     }
 
     /**
@@ -334,12 +350,30 @@ public final class JoblineConfig {
         return kafka;
     }
 
+    /** Whether a source (file, environment, overrides, {@link #with}) set {@code key}. */
+    public boolean isGiven(ConfigKey<?> key) {
+        return given.contains(key.name());
+    }
+
     public JoblineConfig with(Map<String, String> overrides) {
         Map<String, String> raw = new LinkedHashMap<>();
         values.forEach((name, value) -> raw.put(name, String.valueOf(value)));
         kafka.forEach((name, value) -> raw.put(KAFKA_PREFIX + name, value));
         raw.putAll(overrides);
-        return load(null, Map.of(), raw);
+        JoblineConfig loaded = load(null, Map.of(), raw);
+        Set<String> nowGiven = new HashSet<>(given);
+        overrides.keySet().stream().filter(loaded.values::containsKey).forEach(nowGiven::add);
+        return new JoblineConfig(loaded.values, loaded.kafka, Set.copyOf(nowGiven));
+    }
+
+    /**
+     * This configuration with {@code defaults} for the keys no source gave: a command's own
+     * defaults (dev's), which anything the user set wins over.
+     */
+    public JoblineConfig withDefaults(Map<String, String> defaults) {
+        Map<String, String> missing = new LinkedHashMap<>(defaults);
+        missing.keySet().removeAll(given);
+        return with(missing);
     }
 
     public RetryPolicy defaultRetry() {
@@ -353,6 +387,29 @@ public final class JoblineConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("jobline.retry.*", e.getMessage());
         }
+    }
+
+    /** The API's bearer tokens, each mapped to the tenant it acts for. */
+    public Map<String, String> tenantsByToken() {
+        return tenantsByToken(get(API_TOKENS));
+    }
+
+    /** Parses {@code tenant:token,...}; a bad entry is named by its position, never by its text. */
+    private static Map<String, String> tenantsByToken(String spec) {
+        Map<String, String> tokens = new HashMap<>();
+        String[] entries = spec.split(",");
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new IllegalArgumentException("entry " + (i + 1) + " is not tenant:token");
+            }
+            tokens.put(entry.substring(colon + 1), entry.substring(0, colon));
+        }
+        return Map.copyOf(tokens);
     }
 
     public EgressPolicy egressPolicy() {

@@ -17,6 +17,15 @@ public record RetryPolicy(int maxRetries, long initialDelayMs, double multiplier
 
     public static final RetryPolicy DEFAULT = new RetryPolicy(3, 1_000, 2.0, 300_000, 0.2);
 
+    /** The most retries a job, or the configured default, may allow (the schemas' maximum). */
+    public static final int MAX_RETRIES = 1000;
+
+    /**
+     * The longest delay a job, or the configured default, may set: a quarter of a long, so that a
+     * delay with its jitter, added to a record timestamp, stays far from overflowing.
+     */
+    public static final long MAX_DELAY_MS = Long.MAX_VALUE / 4;
+
     private static final double TWO_TO_THE_64 = 0x1.0p64;
 
     public RetryPolicy {

@@ -12,6 +12,7 @@ import io.jobline.domain.JobError;
 import io.jobline.domain.JobStatus;
 import io.jobline.domain.JsonText;
 import io.jobline.domain.RejectionReason;
+import io.jobline.domain.RetryPolicy;
 import io.jobline.domain.RetrySpec;
 import io.jobline.domain.TimerKind;
 import java.io.IOException;
@@ -136,7 +137,7 @@ public final class CommandCodec {
      * it, and a kilobytes-long one would break the sink's index on {@code job_rejections.job_id}.
      */
     public static String idOrNull(String text) {
-        return text != null && text.length() <= ID_LENGTH ? text : null;
+        return text != null && FieldReader.fits(text, ID_LENGTH) ? text : null;
     }
 
     private static Command readOwnFields(CommandType type, CommandHeader header, FieldReader fields) {
@@ -187,12 +188,12 @@ public final class CommandCodec {
         if (retryJson != null) {
             FieldReader r = fields.nested(retryJson, "retry");
             r.rejectUnknown(Set.of("maxRetries", "initialDelayMs", "multiplier", "maxDelayMs", "jitter"));
-            Long maxRetries = r.optionalLong("maxRetries", 0, 1000);
+            Long maxRetries = r.optionalLong("maxRetries", 0, RetryPolicy.MAX_RETRIES);
             retry = new RetrySpec(
                     maxRetries == null ? null : maxRetries.intValue(),
-                    r.optionalLong("initialDelayMs", 0, Long.MAX_VALUE / 4),
+                    r.optionalLong("initialDelayMs", 0, RetryPolicy.MAX_DELAY_MS),
                     r.optionalNumber("multiplier", 1.0, Double.MAX_VALUE),
-                    r.optionalLong("maxDelayMs", 0, Long.MAX_VALUE / 4),
+                    r.optionalLong("maxDelayMs", 0, RetryPolicy.MAX_DELAY_MS),
                     r.optionalNumber("jitter", 0.0, 1.0));
         }
         Long leaseMs = fields.optionalLong("leaseMs", 1, MAX_LEASE_MS);

@@ -64,13 +64,22 @@ final class FieldReader {
             return violation(name, "must be a string");
         }
         String value = node.textValue();
-        if (value.isEmpty() || value.length() > maxLength) {
+        if (value.isEmpty() || !fits(value, maxLength)) {
             return violation(name, "must be 1 to " + maxLength + " characters long");
         }
         if (pattern != null && !pattern.matches(value)) {
             return violation(name, "must match " + pattern.pattern());
         }
         return value;
+    }
+
+    /**
+     * Whether {@code value} has at most {@code maxLength} characters as JSON Schema counts them:
+     * code points, so an emoji (two UTF-16 units in a Java string) counts once.
+     */
+    static boolean fits(String value, int maxLength) {
+        // A string has no more code points than UTF-16 units: count them only when it matters.
+        return value.length() <= maxLength || value.codePointCount(0, value.length()) <= maxLength;
     }
 
     Long requiredLong(String name, long min, long max) {
@@ -162,9 +171,7 @@ final class FieldReader {
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String itemPath = name + "[" + i + "]";
-            if (!item.isTextual()
-                    || item.textValue().isEmpty()
-                    || item.textValue().length() > maxLength) {
+            if (!item.isTextual() || item.textValue().isEmpty() || !fits(item.textValue(), maxLength)) {
                 violation(itemPath, "must be a string of 1 to " + maxLength + " characters");
             } else if (pattern != null && !pattern.matches(item.textValue())) {
                 violation(itemPath, "must match " + pattern.pattern());

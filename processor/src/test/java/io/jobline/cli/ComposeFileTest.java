@@ -3,15 +3,19 @@ package io.jobline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * compose/docker-compose.yml is checked with docker-compose's own validator, which needs no
- * Docker engine; where docker-compose is not installed the test is skipped, saying so.
+ * Docker engine; where docker-compose is not installed those tests are skipped, saying so. The
+ * health checks are checked from the file itself, everywhere.
  */
 class ComposeFileTest {
 
@@ -21,7 +25,7 @@ class ComposeFileTest {
     record Result(int exitCode, String output) {}
 
     private static Result compose(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 "docker-compose",
                 "-f",
                 ROOT.resolve("compose/docker-compose.yml").toString()));
@@ -50,6 +54,43 @@ class ComposeFileTest {
                 compose("--env-file", ROOT.resolve("compose/.env.example").toString(), "config");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("kafka:", "postgres:", "jobline:", "jobline-sink:", "healthcheck");
+        // docker-compose's reading of "disable: true": no test, so the image's curl is not run.
+        assertThat(new YAMLMapper()
+                        .readTree(result.output())
+                        .at("/services/jobline-sink/healthcheck/test")
+                        .toString())
+                .isEqualTo("[\"NONE\"]");
+    }
+
+    /**
+     * The image's HEALTHCHECK curls the API port, which only the api role serves: a jobline service
+     * without that role must turn it off, or it is unhealthy forever; one with it probes the API.
+     */
+    @Test
+    void shouldProbeTheApiOnlyInAServiceThatRunsIt() throws Exception {
+        JsonNode services = new YAMLMapper()
+                .readTree(ROOT.resolve("compose/docker-compose.yml").toFile())
+                .path("services");
+        List<String> jobline = new ArrayList<>();
+        services.fields().forEachRemaining(service -> {
+            JsonNode definition = service.getValue();
+            if (!definition.path("image").asText().startsWith("jobline:")) {
+                return;
+            }
+            jobline.add(service.getKey());
+            List<String> command = new ArrayList<>();
+            definition.path("command").forEach(word -> command.add(word.asText()));
+            String roles = command.contains("--roles") ? command.get(command.indexOf("--roles") + 1) : "";
+            JsonNode check = definition.path("healthcheck");
+            if (List.of(roles.split(",")).contains("api")) {
+                assertThat(check.path("test").toString()).as(service.getKey()).contains("localhost:8080/readyz");
+            } else {
+                assertThat(check.path("disable").asBoolean())
+                        .as(service.getKey())
+                        .isTrue();
+            }
+        });
+        assertThat(jobline).containsExactlyInAnyOrder("jobline", "jobline-sink");
     }
 
     @Test

@@ -53,6 +53,22 @@ class JoblineCliTest {
         assertThat(help.out()).contains("Usage: jobline " + name).contains("Examples:");
     }
 
+    /** The top-level help shows only the first line of each description: it must be a whole sentence. */
+    @ParameterizedTest
+    @MethodSource("subcommands")
+    void shouldOpenEachDescriptionWithOneShortSentence(String name) {
+        String first = JoblineCli.commandLine()
+                .getSubcommands()
+                .get(name)
+                .getCommandSpec()
+                .usageMessage()
+                .description()[0];
+        Run help = run("--help");
+
+        assertThat(first).endsWith(".").doesNotContain(". ");
+        assertThat(help.out()).as("the top-level help shows it on one line").contains(first + System.lineSeparator());
+    }
+
     @Test
     void shouldRejectAnUnknownSubcommandOrOption() {
         assertThat(run("launch").exitCode()).isEqualTo(2);
@@ -75,6 +91,15 @@ class JoblineCliTest {
         Run run = run("run", "--roles", "api", "--bootstrap", "127.0.0.1:1");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("jobline.api.tokens").contains("--insecure");
+    }
+
+    @Test
+    void shouldRefuseABadTokenEntryInOneLineWithoutEchoingIt() {
+        Run run = run("run", "--roles", "api", "--set", "jobline.api.tokens=badtoken");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("jobline run: invalid configuration jobline.api.tokens: entry 1 is not tenant:token"
+                        + System.lineSeparator());
     }
 
     @Test

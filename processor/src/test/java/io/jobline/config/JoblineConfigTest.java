@@ -48,6 +48,22 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldLetEverySourceWinOverACommandsOwnDefaults() {
+        JoblineConfig config = JoblineConfig.load(
+                        null, Map.of("JOBLINE_APPLICATION_ID", "from-env"), Map.of("jobline.topic.partitions", "24"))
+                .withDefaults(Map.of(
+                        "jobline.application.id", "jobline-dev",
+                        "jobline.topic.partitions", "3",
+                        "jobline.state.dir", "/tmp/dev"));
+
+        assertThat(config.get(JoblineConfig.APPLICATION_ID)).isEqualTo("from-env");
+        assertThat(config.get(JoblineConfig.TOPIC_PARTITIONS)).isEqualTo(24);
+        assertThat(config.get(JoblineConfig.STATE_DIR)).isEqualTo("/tmp/dev");
+        assertThat(config.isGiven(JoblineConfig.STATE_DIR)).isTrue();
+        assertThat(config.isGiven(JoblineConfig.DB_URL)).isFalse();
+    }
+
+    @Test
     void shouldNameTheKeyOfABadValue() {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.partitions", "zero")))
                 .isInstanceOf(ConfigException.class)
@@ -58,6 +74,27 @@ class JoblineConfigTest {
                 .hasMessageContaining("between 0.0 and 1.0");
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.processing.guarantee", "maybe")))
                 .hasMessageContaining("exactly_once_v2");
+    }
+
+    @Test
+    void shouldRefuseADefaultRetryPolicyThatNoJobCouldDeclare() {
+        // The snapshot of a job carries the defaults; the schemas, like a command, stop at these bounds.
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.max.retries", "1001")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.retry.max.retries")
+                .hasMessageContaining("between 0 and 1000");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.max.delay.ms", "2305843009213693952")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.retry.max.delay.ms")
+                .hasMessageContaining("between 0 and 2305843009213693951");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.initial.delay.ms", "2305843009213693952")))
+                .hasMessageContaining("jobline.retry.initial.delay.ms");
+        JoblineConfig longest = JoblineConfig.of(Map.of(
+                "jobline.retry.max.retries", "1000",
+                "jobline.retry.initial.delay.ms", "2305843009213693951",
+                "jobline.retry.max.delay.ms", "2305843009213693951"));
+        assertThat(longest.defaultRetry().maxRetries()).isEqualTo(1000);
+        assertThat(longest.defaultRetry().maxDelayMs()).isEqualTo(2305843009213693951L);
     }
 
     @Test
@@ -73,11 +110,21 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldNameABadTokenEntryByItsPositionWithoutShowingAnyToken() {
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.api.tokens", "acme:s3cret, badtoken")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration jobline.api.tokens: entry 2 is not tenant:token");
+        assertThat(JoblineConfig.of(Map.of("jobline.api.tokens", "acme:s3cret,globex:t:2"))
+                        .tenantsByToken())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("s3cret", "acme", "t:2", "globex"));
+    }
+
+    @Test
     void shouldRefuseAnUnknownJoblineKey() {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.comands", "x")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("jobline.topic.comands")
-                .hasMessageContaining("unknown key");
+                .hasMessageContaining("unknown key (README.md, section Configuration, lists the keys)");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.DisallowUnknownKeywordFactory;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
@@ -15,10 +16,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -208,6 +212,34 @@ class SchemaExamplesTest {
                             .initializeValidators())
                     .as("%s uses only 2020-12 keywords", file.getFileName())
                     .doesNotThrowAnyException();
+        }
+    }
+
+    /**
+     * The valid events are what the code writes: each carries the hash of its own content, computed
+     * as EventCodec does (SHA-256 of the compact JSON without the member), and an idempotency key
+     * {@code {subject}/{causationid}/{n}} that numbers the command's events from 1.
+     */
+    @Test
+    void validEventExamplesCarryTheirOwnHashAndAnIdempotencyKeyCountingFromOne() throws Exception {
+        for (Example example : examples()) {
+            if (example.schema() != SchemaName.EVENT_ENVELOPE || !example.valid()) {
+                continue;
+            }
+            ObjectNode event = (ObjectNode) read(example.file());
+            String hash = event.remove("hash").textValue();
+            byte[] content = MAPPER.writeValueAsBytes(event);
+            assertThat(hash)
+                    .as("%s hash", example)
+                    .isEqualTo("sha256:"
+                            + HexFormat.of()
+                                    .formatHex(
+                                            MessageDigest.getInstance("SHA-256").digest(content)));
+            assertThat(event.path("idempotencykey").textValue())
+                    .as("%s idempotencykey", example)
+                    .matches(Pattern.quote(event.path("subject").textValue() + "/"
+                                    + event.path("causationid").textValue() + "/")
+                            + "[1-9][0-9]*");
         }
     }
 

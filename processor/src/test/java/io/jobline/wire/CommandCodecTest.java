@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobline.domain.Command;
 import io.jobline.domain.RejectionReason;
+import io.jobline.schema.SchemaName;
+import io.jobline.schema.Schemas;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommandCodecTest {
@@ -89,6 +92,40 @@ class CommandCodecTest {
     }
 
     @Test
+    void shouldCountTheLengthOfATextInCodePointsAsTheSchemaDoes() {
+        String emoji = "\uD83D\uDE00"; // one code point, two UTF-16 units
+        String longest = createOfType(emoji.repeat(200));
+        String tooLong = createOfType(emoji.repeat(201));
+        String longestReason = "{\"type\":\"job.cancel\",\"commandId\":\"c1\",\"jobId\":\"j\",\"reason\":\""
+                + emoji.repeat(1000) + "\"}";
+
+        assertAgreesWithTheSchema(longest, true);
+        assertAgreesWithTheSchema(longestReason, true);
+        assertAgreesWithTheSchema(tooLong, false);
+        assertThat(((CommandRead.Invalid) read(tooLong)).message())
+                .isEqualTo("jobType: must be 1 to 200 characters long");
+    }
+
+    @Test
+    void shouldNameTheCommandOfARejectionByAnIdOf200CodePoints() {
+        String commandId = "\uD83D\uDE00".repeat(CommandCodec.ID_LENGTH);
+        CommandRead read = read("{\"type\":\"job.cancel\",\"commandId\":\"" + commandId + "\",\"jobId\":\"a b\"}");
+
+        assertThat(read)
+                .isInstanceOfSatisfying(
+                        CommandRead.Invalid.class,
+                        invalid -> assertThat(invalid.commandId()).isEqualTo(commandId));
+    }
+
+    @Test
+    void shouldRejectAnEmptyErrorMessageAsTheSchemaDoes() {
+        String emptyMessage = "{\"type\":\"job.fail\",\"commandId\":\"c1\",\"jobId\":\"j\","
+                + "\"error\":{\"code\":\"E\",\"message\":\"\"}}";
+
+        assertAgreesWithTheSchema(emptyMessage, false);
+    }
+
+    @Test
     void shouldRejectAnEgressEntryThatIsNotHostAndPortOrAnHttpUrl() {
         CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
                 + "\"networkIntent\":{\"egress\":[\"db.internal:5432\",\"https://evil.com?.mirror.local\"]}}");
@@ -97,6 +134,22 @@ class CommandCodecTest {
             assertThat(invalid.reason()).isEqualTo(RejectionReason.SCHEMA_VIOLATION);
             assertThat(invalid.message()).startsWith("networkIntent.egress[1]: 'https://evil.com?.mirror.local'");
         });
+    }
+
+    private static String createOfType(String jobType) {
+        return "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"" + jobType + "\"}";
+    }
+
+    /** The codec and {@code schemas/command.schema.json} take or refuse the command alike. */
+    private static void assertAgreesWithTheSchema(String json, boolean valid) {
+        List<String> schemaErrors =
+                Schemas.errors(SchemaName.COMMAND, Json.tree(json.getBytes(StandardCharsets.UTF_8)));
+        assertThat(schemaErrors.isEmpty())
+                .as("the schema takes %s: %s", json, schemaErrors)
+                .isEqualTo(valid);
+        assertThat(read(json))
+                .as("codec reads %s", json)
+                .isInstanceOf(valid ? CommandRead.Valid.class : CommandRead.Invalid.class);
     }
 
     private static CommandRead read(String json) {

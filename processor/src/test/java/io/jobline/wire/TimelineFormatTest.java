@@ -69,6 +69,15 @@ class TimelineFormatTest {
                 .anySatisfy(o -> assertThat(o).contains("\"reason\":\"stop\u2028now\""));
     }
 
+    @Test
+    void shouldNumberTheEventsOfOneCommandFromOneInTheIdempotencyKey() {
+        unusualJobs();
+
+        // The create of g-1 is admitted at once: job.created, then job.scheduled, from command c1.
+        assertThat(outputs.get(0)).contains("\"type\":\"job.created\"").contains("\"idempotencykey\":\"g-1/c1/1\"");
+        assertThat(outputs.get(1)).contains("\"type\":\"job.scheduled\"").contains("\"idempotencykey\":\"g-1/c1/2\"");
+    }
+
     private void unusualJobs() {
         handle(
                 "g-1",
