@@ -60,7 +60,8 @@ public final class JsonBuffer {
         ESCAPE['\f'] = 'f';
     }
 
-    private static final int DOUBLES = 16;
+    private static final int DOUBLE_SLOT_BITS = 4;
+    private static final int DOUBLES = 1 << DOUBLE_SLOT_BITS;
     private final long[] doubleBits = new long[DOUBLES];
     private final byte[][] doubleTexts = new byte[DOUBLES][];
 
@@ -239,9 +240,11 @@ public final class JsonBuffer {
      * policy's multiplier and jitter, nearly always the same few values, and formatting a double
      * costs more than writing the rest of the policy.
      */
-    private byte[] doubleText(double value) {
+    byte[] doubleText(double value) {
         long bits = Double.doubleToRawLongBits(value);
-        int slot = Long.hashCode(bits * 0x9E3779B97F4A7C15L) & (DOUBLES - 1);
+        // Fibonacci hashing: the product's top bits. Its low bits are zero for every round value
+        // (2.0, 0.0, 0.5: no mantissa bits), which put them all in one slot, to evict each other.
+        int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - DOUBLE_SLOT_BITS));
         byte[] text = doubleTexts[slot];
         if (text == null || doubleBits[slot] != bits) {
             text = Double.toString(value).getBytes(StandardCharsets.US_ASCII);

@@ -66,6 +66,22 @@ class JsonBufferTest {
     }
 
     @Test
+    void shouldKeepTheTextOfEveryRoundDoubleOfARetryPolicyWithoutEvictingAnother() {
+        // A policy's multiplier and jitter are rendered into every event: 2.0 and 0.0 once shared a slot.
+        JsonBuffer buffer = new JsonBuffer(64);
+        for (double[] pair : new double[][] {{2.0, 0.0}, {2.0, 0.2}, {1.5, 0.5}, {3.0, 1.0}}) {
+            byte[] first = buffer.doubleText(pair[0]);
+            byte[] second = buffer.doubleText(pair[1]);
+            assertThat(buffer.doubleText(pair[0]))
+                    .as("%s after %s", pair[0], pair[1])
+                    .isSameAs(first);
+            assertThat(buffer.doubleText(pair[1]))
+                    .as("%s after %s", pair[1], pair[0])
+                    .isSameAs(second);
+        }
+    }
+
+    @Test
     void shouldWriteNonFiniteDoublesAsStringsAsJacksonDoes() {
         JsonBuffer mine = new JsonBuffer(16).startArray();
         byte[] jackson = Json.bytes(g -> {
