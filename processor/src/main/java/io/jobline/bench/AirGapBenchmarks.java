@@ -15,6 +15,7 @@ import io.jobline.config.JoblineConfig;
 import io.jobline.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,24 +89,40 @@ public final class AirGapBenchmarks {
                 PARTITIONS,
                 threads));
         List<Double> rates = new ArrayList<>();
+        List<Double> cpuPerCommand = new ArrayList<>();
         Replayer.Result last = null;
         for (int pass = 0; pass <= passes; pass++) {
             try (LogInput commands = LogInput.open(input, manifest -> COMMANDS)) {
+                long cpu = processCpuNanos();
                 last = replayer.replay(commands, dir.resolve("timeline.ndjson"), dir.resolve("rejections.ndjson"));
-            }
-            if (pass > 0) { // pass 0 warms up
-                rates.add(last.commandsPerSecond());
+                cpu = processCpuNanos() - cpu;
+                if (pass > 0) { // pass 0 warms up
+                    rates.add(last.commandsPerSecond());
+                    cpuPerCommand.add(cpu / 1e3 / last.commands());
+                }
             }
         }
         rates.sort(Double::compare);
+        cpuPerCommand.sort(Double::compare);
         out.printf(
-                "%-40s %,10d commands  best %,10.0f/s  median %,10.0f/s  (%,d events, %.0f MB of timeline)%n",
+                "%-40s %,10d commands  best %,10.0f/s  median %,10.0f/s  cpu %.2f µs/command"
+                        + "  (%,d events, %.0f MB of timeline)%n",
                 name,
                 last.commands(),
                 rates.get(rates.size() - 1),
                 rates.get(rates.size() / 2),
+                cpuPerCommand.get(cpuPerCommand.size() / 2),
                 last.events(),
                 size(dir.resolve("timeline.ndjson")) / 1e6);
+    }
+
+    /**
+     * CPU time of every thread of the process, collectors and kernel included: on a shared machine
+     * it moves less than the wall clock, so it is the figure to compare two builds by.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /**
