@@ -165,6 +165,16 @@ public final class Lifecycle {
         if (mismatch != null) {
             return mismatch;
         }
+        long expiresAt = job.lease().expiresAt();
+        if (t >= expiresAt) {
+            // The lease is gone: its timer fails the run (from expiresAt on, whenever it fires).
+            // Extending it here would make the outcome depend on whether that fire came first.
+            return Decision.rejected(
+                    job,
+                    RejectionReason.LEASE_MISMATCH,
+                    "job.heartbeat of job " + job.jobId() + " " + (t - expiresAt) + " ms after lease "
+                            + job.lease().leaseId() + " expired; the run is failed with lease_expired");
+        }
         Change change = new Change(job, heartbeat, t);
         change.update(b -> b.lease(job.lease().extendedFrom(t)));
         return change.decision();

@@ -128,6 +128,23 @@ class LifecycleTest {
     }
 
     @Test
+    void shouldRejectAHeartbeatOnceItsLeaseHasExpiredWhetherOrNotTheFireCameFirst() {
+        running("a", "L1");
+        long due = job("a").lease().expiresAt();
+        assertThat(apply(commands.heartbeat("a", "L1"), due - 1).outcome()).isEqualTo(Outcome.APPLIED);
+        long extended = job("a").lease().expiresAt();
+
+        Decision late = apply(commands.heartbeat("a", "L1"), extended);
+        assertThat(late.rejection().reason()).isEqualTo(RejectionReason.LEASE_MISMATCH);
+        assertThat(late.rejection().message()).contains("0 ms after lease L1 expired");
+        assertThat(job("a").lease().expiresAt()).isEqualTo(extended);
+        assertThat(apply(Command.TimerFire.of("a", TimerKind.LEASE, extended), extended + 1)
+                        .events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.job().error().code()).isEqualTo(JobError.LEASE_EXPIRED));
+    }
+
+    @Test
     void shouldFailALeaseThatExpiresAndRetryIt() {
         running("a", "L1");
         long due = job("a").lease().expiresAt();
