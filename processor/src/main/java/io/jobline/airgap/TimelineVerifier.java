@@ -2,10 +2,12 @@ package io.jobline.airgap;
 
 import io.jobline.wire.Timestamps;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -246,6 +248,11 @@ public final class TimelineVerifier {
         private Divergence divergence;
         /** After a gap: the sequence that, should it turn up later, makes the gap a reordering. */
         private long awaited = -1;
+        /**
+         * The first 64 bits of each accepted event's hash, by sequence: an earlier sequence turning
+         * up again is a copy of that event (extra) or another one (reordered). 8 bytes an event.
+         */
+        private long[] accepted = new long[4];
 
         void check(String job, LogRecord record, TimelineEventHeader event, String key) {
             if (divergence != null) {
@@ -293,7 +300,7 @@ public final class TimelineVerifier {
                                 + sequence + " follows event " + (next - 1));
                 awaited = next;
             } else if (sequence < next) {
-                divergence = event.hash().equals(head)
+                divergence = sequence >= 1 && accepted[(int) sequence - 1] == hashPrefix(event.hash())
                         ? new Divergence(job, Kind.EXTRA, "event " + sequence + " appears twice")
                         : new Divergence(job, Kind.REORDERED, "event " + sequence + " comes after event " + (next - 1));
             } else if (!Objects.equals(event.prevhash(), head)) {
@@ -306,7 +313,24 @@ public final class TimelineVerifier {
                                         + (sequence - 1) + " was changed or replaced");
             } else {
                 head = event.hash();
+                if (next > accepted.length) {
+                    accepted = Arrays.copyOf(accepted, accepted.length * 2);
+                }
+                accepted[(int) next - 1] = hashPrefix(head);
                 next++;
+            }
+        }
+
+        /** The first 16 hex digits of a {@code sha256:} hash, as a long; 0 when it is not one. */
+        private static long hashPrefix(String hash) {
+            int from = "sha256:".length();
+            if (hash.length() < from + 16) {
+                return 0;
+            }
+            try {
+                return HexFormat.fromHexDigitsToLong(hash, from, from + 16);
+            } catch (IllegalArgumentException e) {
+                return 0;
             }
         }
     }

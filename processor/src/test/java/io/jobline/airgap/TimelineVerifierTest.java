@@ -112,6 +112,19 @@ class TimelineVerifierTest {
     }
 
     @Test
+    void shouldCallAJobsEventsWrittenTwiceExtraNotReordered() {
+        // A tail written twice (an import run twice by hand, say): 1..n, then 1..n again.
+        List<LogRecord> timeline = new ArrayList<>(live.timeline());
+        timeline.addAll(live.timeline().stream().filter(r -> isJob(r, "e")).toList());
+
+        assertThat(verify(timeline).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA))
+                .satisfies(d -> assertThat(d.detail()).isEqualTo("event 1 appears twice"));
+    }
+
+    @Test
     void shouldCatchAForgedEventWhoseHashWasRecomputed() {
         List<LogRecord> timeline = change(live.timeline(), "a", 4, value -> value.replace("\"boom\"", "\"fine\""));
         timeline = reseal(timeline, "a", 4);
