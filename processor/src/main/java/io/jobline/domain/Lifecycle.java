@@ -1,5 +1,6 @@
 package io.jobline.domain;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -173,7 +174,7 @@ public final class Lifecycle {
                     job,
                     RejectionReason.LEASE_MISMATCH,
                     "job.heartbeat of job " + job.jobId() + " " + (t - expiresAt) + " ms after lease "
-                            + job.lease().leaseId() + " expired; the run is failed with lease_expired");
+                            + job.lease().leaseId() + " expired; its lease timer fails the run");
         }
         Change change = new Change(job, heartbeat, t);
         change.update(b -> b.lease(job.lease().extendedFrom(t)));
@@ -239,14 +240,21 @@ public final class Lifecycle {
                     "job.retry of job " + job.jobId() + ": " + blocked
                             + "; add it to the processor's egress allowlist, then retry");
         }
+        // Only a job that sealed mode failed at creation can still wait for what admission waits
+        // for: it never watched its dependencies, and its notBefore may lie ahead.
         if (!job.awaiting().isEmpty()) {
-            // Only a job that sealed mode failed at creation can get here: it never watched its
-            // dependencies, so nothing would ever tell it they completed.
             return Decision.rejected(
                     job,
                     RejectionReason.INVALID_TRANSITION,
                     "job.retry of job " + job.jobId() + ": it was failed before it watched its dependencies "
                             + job.awaiting() + "; create it again under a new jobId");
+        }
+        if (job.notBefore() != null && t < job.notBefore()) {
+            return Decision.rejected(
+                    job,
+                    RejectionReason.INVALID_TRANSITION,
+                    "job.retry of job " + job.jobId() + " before its notBefore, "
+                            + Instant.ofEpochMilli(job.notBefore()) + "; retry it from then on");
         }
         Change change = new Change(job, retry, t);
         Admission admission = policy.egress().admission();

@@ -142,6 +142,11 @@ class LifecycleTest {
                         .events())
                 .singleElement()
                 .satisfies(e -> assertThat(e.job().error().code()).isEqualTo(JobError.LEASE_EXPIRED));
+        // The fire first: the run has failed, and the heartbeat finds no running job.
+        assertThat(apply(commands.heartbeat("a", "L1"), extended + 2)
+                        .rejection()
+                        .reason())
+                .isEqualTo(RejectionReason.INVALID_TRANSITION);
     }
 
     @Test
@@ -366,6 +371,22 @@ class LifecycleTest {
         assertThat(refused.rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
         assertThat(refused.rejection().message()).contains("dependencies [a]");
         assertThat(job("b").status()).isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void shouldNotRetryABlockedJobIntoScheduledBeforeItsNotBefore() {
+        EgressPolicy sealed = new EgressPolicy(true, List.of("https://api.internal"));
+        useEngine(LifecyclePolicy.DEFAULT.withEgress(sealed));
+        long notBefore = T0 + 3_600_000;
+        apply(commands.createNotBeforeWithEgress("b", notBefore, "https://example.com"), T0);
+        usePolicy(LifecyclePolicy.DEFAULT.withEgress(new EgressPolicy(true, List.of("https://example.com"))));
+
+        Decision early = apply(commands.retry("b"), T0 + 2);
+        assertThat(early.rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+        assertThat(early.rejection().message()).contains("before its notBefore, 2025-11-24T17:00:00Z");
+        assertThat(apply(commands.retry("b"), notBefore).events())
+                .extracting(TimelineEvent::type)
+                .containsExactly(EventType.SCHEDULED);
     }
 
     @Test

@@ -48,6 +48,11 @@ public final class JobCommands {
         return new Command.Create(header(jobId), "report", null, List.of(), FAST_RETRY, 10_000L, notBefore, null);
     }
 
+    public Command.Create createNotBeforeWithEgress(String jobId, long notBefore, String egress) {
+        return new Command.Create(
+                header(jobId), "fetch", null, List.of(), FAST_RETRY, 10_000L, notBefore, List.of(egress));
+    }
+
     public Command.Create createForTenant(String jobId, String tenant) {
         CommandHeader h = header(jobId);
         return new Command.Create(
