@@ -19,21 +19,25 @@ import java.util.regex.Pattern;
  * {@code http://host} means {@code host:80}, a path is ignored, hosts are case-insensitive. An
  * allowlist entry {@code *.example.com:443} covers every subdomain of example.com on port 443.
  *
- * <p>An entry is exactly {@code [http[s]://][*.]host[:port][/path]}, host a DNS name, an IPv4
- * address or a bracketed IPv6 one ({@link #problem}). Anything else, user info, a query, a
- * fragment, a backslash, is refused before it is compared: {@code https://evil.com?.mirror.local}
- * ends like a subdomain of mirror.local, but every URL parser connects to evil.com.
+ * <p>An entry is exactly {@code [http[s]://][*.]host[:port][/path?query#fragment]}, host an ASCII
+ * DNS name, an IPv4 address or a bracketed IPv6 one ({@link #problem}); user info, a backslash
+ * or a space are refused. The host ends where a path, query or fragment begins, as in every URL
+ * parser: {@code https://evil.com?.mirror.local} ends like a subdomain of mirror.local, but it is
+ * evil.com.
  */
 public final class EgressPolicy {
 
     public static final EgressPolicy OPEN = new EgressPolicy(false, List.of());
 
     private static final String LABEL = "[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?";
-    private static final Pattern ENTRY = Pattern.compile("(?:https?://)?"
-            + "(?:(?:\\*\\.)?" + LABEL + "(?:\\." + LABEL + ")*" // a DNS name or IPv4, maybe a wildcard
-            + "|\\[[0-9a-f:.]+\\])" // a bracketed IPv6 address
-            + "(?::(?<port>[0-9]{1,5}))?"
-            + "(?:/[^\\s?#\\\\@]*)?"); // a path, which is ignored
+    /** ASCII only, letters in either case: {@code (?i)} without Unicode case, so no K-sign is a k. */
+    private static final Pattern ENTRY = Pattern.compile(
+            "(?:https?://)?"
+                    + "(?:(?:\\*\\.)?" + LABEL + "(?:\\." + LABEL + ")*" // a DNS name or IPv4, maybe a wildcard
+                    + "|\\[[0-9a-f:.]+\\])" // a bracketed IPv6 address
+                    + "(?::(?<port>[0-9]{1,5}))?"
+                    + "(?:[/?#][!-~]*)?", // a path, query or fragment, which is ignored
+            Pattern.CASE_INSENSITIVE);
 
     private final boolean sealed;
     private final List<String> allowlist;
@@ -97,10 +101,10 @@ public final class EgressPolicy {
      * {@code http[s]://host[:port][/path]}, either with a {@code *.} before the host.
      */
     public static String problem(String entry) {
-        Matcher matcher = ENTRY.matcher(entry.trim().toLowerCase(Locale.ROOT));
+        Matcher matcher = ENTRY.matcher(entry);
         if (!matcher.matches()) {
             return "'" + entry + "' is not host:port or http(s)://host[:port][/path]"
-                    + " (a DNS name or an IP address; no user info, query, fragment or backslash)";
+                    + " (the host an ASCII DNS name or an IP address; no user info, backslash or space)";
         }
         String port = matcher.group("port");
         if (port != null && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535)) {
@@ -120,9 +124,14 @@ public final class EgressPolicy {
             value = value.substring("http://".length());
             defaultPort = "80";
         }
-        int slash = value.indexOf('/');
-        if (slash >= 0) {
-            value = value.substring(0, slash);
+        // The host ends where a path, a query or a fragment begins: https://evil.com?.mirror.local
+        // is evil.com, as every URL parser reads it.
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                value = value.substring(0, i);
+                break;
+            }
         }
         boolean hasPort = value.lastIndexOf(':') > value.lastIndexOf(']');
         return hasPort || defaultPort == null ? value : value + ":" + defaultPort;

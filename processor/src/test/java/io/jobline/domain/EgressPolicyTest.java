@@ -30,17 +30,27 @@ class EgressPolicyTest {
     }
 
     @Test
-    void shouldRefuseEntriesThatOnlyLookLikeAnAllowedSubdomain() {
-        List<String> tricks = List.of(
-                "https://evil.com?.mirror.local",
-                "https://evil.com#.mirror.local",
-                "https://evil.com\\.mirror.local",
-                "https://user@evil.com/.mirror.local",
-                "evil.com .mirror.local:443");
+    void shouldReadTheHostAsAUrlParserDoesNotAsASuffix() {
+        // Each ends like a subdomain of mirror.local, which the allowlist covers; each is evil.com.
+        List<String> tricks = List.of("https://evil.com?.mirror.local", "https://evil.com#.mirror.local");
         for (String trick : tricks) {
-            assertThat(EgressPolicy.problem(trick)).as(trick).contains("is not host:port");
+            assertThat(EgressPolicy.problem(trick)).as(trick).isNull();
         }
         assertThat(sealed.blocked(tricks)).containsExactlyElementsOf(tricks);
+    }
+
+    @Test
+    void shouldRefuseEntriesWhoseHostIsNotOne() {
+        List<String> malformed = List.of(
+                "https://evil.com\\.mirror.local",
+                "https://user@evil.com/.mirror.local",
+                "evil.com .mirror.local:443",
+                " db.internal:5432",
+                "https://\u212Aafka.mirror.local"); // a Kelvin sign, which lower-cases to k
+        for (String entry : malformed) {
+            assertThat(EgressPolicy.problem(entry)).as(entry).contains("is not host:port");
+        }
+        assertThat(sealed.blocked(malformed)).containsExactlyElementsOf(malformed);
     }
 
     @Test
@@ -52,7 +62,8 @@ class EgressPolicyTest {
                 "*.mirror.local:443",
                 "10.0.0.7:9092",
                 "[fd00::1]:443",
-                "https://[fd00::1]/path")) {
+                "https://[fd00::1]/path",
+                "https://api.internal/v1/items?limit=10#top")) {
             assertThat(EgressPolicy.problem(entry)).as(entry).isNull();
         }
         assertThat(EgressPolicy.problem("db.internal:70000")).contains("not 1 to 65535");

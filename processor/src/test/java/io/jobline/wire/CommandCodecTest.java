@@ -128,11 +128,11 @@ class CommandCodecTest {
     @Test
     void shouldRejectAnEgressEntryThatIsNotHostAndPortOrAnHttpUrl() {
         CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                + "\"networkIntent\":{\"egress\":[\"db.internal:5432\",\"https://evil.com?.mirror.local\"]}}");
+                + "\"networkIntent\":{\"egress\":[\"db.internal:5432\",\"https://user@evil.com/.mirror.local\"]}}");
 
         assertThat(read).isInstanceOfSatisfying(CommandRead.Invalid.class, invalid -> {
             assertThat(invalid.reason()).isEqualTo(RejectionReason.SCHEMA_VIOLATION);
-            assertThat(invalid.message()).startsWith("networkIntent.egress[1]: 'https://evil.com?.mirror.local'");
+            assertThat(invalid.message()).startsWith("networkIntent.egress[1]: 'https://user@evil.com/.mirror.local'");
         });
     }
 
