@@ -1,13 +1,8 @@
 package io.jobline.airgap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.jobline.wire.Json;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +13,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -43,18 +34,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * same topic and partition with its key, headers and timestamp.
  *
  * <p>Resumable and idempotent through Kafka's own transactions. The records of a batch and the
- * progress they make are committed in one transaction: the progress of a partition is the source
- * offset its import began at and the next one to import, a record of the compacted topic
- * {@value #PROGRESS_TOPIC} keyed by source cluster, topic and partition. (Not a consumer group's
- * offsets: Kafka deletes those of a group without members after {@code offsets.retention.minutes},
- * a week by default, and the next import would then write everything again.) The transactional id
- * {@code jobline-import.<source cluster id>} fences a second importer. A crash leaves an aborted
- * batch that no {@code read_committed} reader sees, and the next run starts where the last commit
- * left off; importing a bundle again, or a later bundle that overlaps it, skips the records already
- * there. A bundle that would put records before those already imported, or leave a gap after them,
- * is refused, and so is a target partition that holds records no import wrote. Nothing is kept
- * beside the bundle, which may sit on read-only media, and progress belongs to the target cluster,
- * where it is true.
+ * progress they make ({@link ImportProgress}, in the target's topic {@value ImportProgress#TOPIC})
+ * are committed in one transaction, whose id {@code jobline-import.<source cluster id>} fences a
+ * second importer of the same source. A crash leaves an aborted batch that no {@code read_committed}
+ * reader sees, and the next run starts where the last commit left off; importing a bundle again, or
+ * a later bundle that overlaps it, skips the records already there. A bundle that would put records
+ * before those already imported, or leave a gap after them, is refused, and so is a target
+ * partition that holds records no import wrote. Nothing is kept beside the bundle, which may sit on
+ * read-only media, and progress belongs to the target cluster, where it is true.
  *
  * <p>Import into a cluster whose processor is stopped. A running processor would write its own
  * timer fires for the historical timers it arms between imported records and so decide
@@ -78,22 +65,6 @@ public final class Importer {
 
     /** What an import did: records written and records skipped as already imported. */
     public record Result(long written, long skipped, TransferProgress.Snapshot progress) {}
-
-    /** The compacted topic of the target that holds every imported partition's progress. */
-    public static final String PROGRESS_TOPIC = "jobline.import-progress";
-
-    /** Where the import of one source partition stands: the offset it began at, and the next one to import. */
-    record Progress(long first, long next) {
-
-        byte[] toJson() {
-            return ("{\"first\":" + first + ",\"next\":" + next + "}").getBytes(StandardCharsets.UTF_8);
-        }
-
-        static Progress fromJson(byte[] json) {
-            JsonNode node = Json.tree(json);
-            return new Progress(node.path("first").asLong(), node.path("next").asLong());
-        }
-    }
 
     private static final long TRANSACTION_BYTES = 64L << 20;
     private static final String TIMESTAMP_TYPE = "message.timestamp.type";
@@ -132,25 +103,38 @@ public final class Importer {
                 + (manifest.source().clusterId() != null
                         ? manifest.source().clusterId()
                         : "bundle-" + bundle.id().substring(0, 16));
-        Map<TopicPartition, Progress> imported;
-        try (Admin admin = Admin.create(settings.clientProperties())) {
+        ImportProgress progress = new ImportProgress(source, settings.clientProperties());
+        long expected = selected.stream()
+                .flatMap(t -> t.files().stream())
+                .mapToLong(Manifest.PartitionFile::records)
+                .sum();
+        try (Admin admin = Admin.create(settings.clientProperties());
+                KafkaProducer<byte[], byte[]> producer = producer(source)) {
             checkTarget(admin, manifest);
-            ensureTopics(admin, selected);
-            imported = progress(source);
+            Map<String, Uuid> topicIds = ensureTopics(admin, selected);
+            // Fencing first: an earlier importer of this source can commit nothing after the read.
+            producer.initTransactions();
+            Map<TopicPartition, ImportProgress.Partition> imported =
+                    progress.read(admin, partitionsOf(selected), topicIds);
+            checkRanges(bundle, selected, imported);
+            TransferProgress transfer = new TransferProgress("import", expected, listener, progressIntervalMs);
+            Batch batch =
+                    new Batch(producer, progress, () -> refuseRunningProcessor(admin, "started during the import"));
+            long[] counts = write(bundle, selected, imported, topicIds, batch, transfer);
+            return new Result(counts[0], counts[1], transfer.finish());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AirGapException("import interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new AirGapException("cannot prepare the target cluster: " + e.getMessage(), e);
         }
-        checkRanges(bundle, selected, imported);
-        long expected = selected.stream()
-                .flatMap(t -> t.files().stream())
-                .mapToLong(Manifest.PartitionFile::records)
-                .sum();
-        TransferProgress progress = new TransferProgress("import", expected, listener, progressIntervalMs);
-        long[] counts = write(bundle, selected, imported, source, progress);
-        return new Result(counts[0], counts[1], progress.finish());
+    }
+
+    private static List<TopicPartition> partitionsOf(List<Manifest.Topic> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        topics.forEach(topic ->
+                topic.files().forEach(file -> partitions.add(new TopicPartition(topic.name(), file.partition()))));
+        return partitions;
     }
 
     /**
@@ -158,12 +142,13 @@ public final class Importer {
      * those already imported (they would land after later ones), a gap after them, or a target
      * partition holding records no import wrote.
      */
-    private void checkRanges(Bundle bundle, List<Manifest.Topic> topics, Map<TopicPartition, Progress> imported) {
+    private void checkRanges(
+            Bundle bundle, List<Manifest.Topic> topics, Map<TopicPartition, ImportProgress.Partition> imported) {
         List<TopicPartition> unimported = new ArrayList<>();
         for (Manifest.Topic topic : topics) {
             for (Manifest.PartitionFile file : topic.files()) {
                 TopicPartition tp = new TopicPartition(topic.name(), file.partition());
-                Progress done = imported.get(tp);
+                ImportProgress.Partition done = imported.get(tp);
                 if (done == null) {
                     unimported.add(tp);
                 } else if (file.firstOffset() != null && file.firstOffset() < done.first()) {
@@ -190,44 +175,41 @@ public final class Importer {
     private long[] write(
             Bundle bundle,
             List<Manifest.Topic> topics,
-            Map<TopicPartition, Progress> imported,
-            String source,
+            Map<TopicPartition, ImportProgress.Partition> imported,
+            Map<String, Uuid> topicIds,
+            Batch batch,
             TransferProgress progress) {
         long written = 0;
         long skipped = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(source);
-                Admin admin = Admin.create(settings.clientProperties())) {
-            producer.initTransactions();
-            Batch batch = new Batch(producer, source, () -> refuseRunningProcessor(admin, "started during the import"));
-            for (Manifest.Topic topic : topics) {
-                for (Manifest.PartitionFile file : topic.files()) {
-                    TopicPartition tp = new TopicPartition(topic.name(), file.partition());
-                    Progress done = imported.get(tp);
-                    long next = done == null ? Long.MIN_VALUE : done.next();
-                    if (next >= file.endOffset()) {
-                        skipped += file.records();
-                        continue;
-                    }
-                    long first = done == null ? file.startOffset() : done.first();
-                    try (RecordLineReader reader = bundle.reader(file)) {
-                        LogRecord record;
-                        while ((record = reader.next()) != null) {
-                            if (record.offset() < next) {
-                                skipped++;
-                                continue;
-                            }
-                            long bytes = batch.send(tp, file, record);
-                            written++;
-                            progress.add(1, bytes);
-                            if (batch.records >= settings.recordsPerTransaction() || batch.bytes >= TRANSACTION_BYTES) {
-                                batch.commit(tp, new Progress(first, record.offset() + 1));
-                            }
+        for (Manifest.Topic topic : topics) {
+            String topicId = topicIds.get(topic.name()).toString();
+            for (Manifest.PartitionFile file : topic.files()) {
+                TopicPartition tp = new TopicPartition(topic.name(), file.partition());
+                ImportProgress.Partition done = imported.get(tp);
+                long next = done == null ? Long.MIN_VALUE : done.next();
+                if (next >= file.endOffset()) {
+                    skipped += file.records();
+                    continue;
+                }
+                long first = done == null ? file.startOffset() : done.first();
+                try (RecordLineReader reader = bundle.reader(file)) {
+                    LogRecord record;
+                    while ((record = reader.next()) != null) {
+                        if (record.offset() < next) {
+                            skipped++;
+                            continue;
+                        }
+                        long bytes = batch.send(tp, file, record);
+                        written++;
+                        progress.add(1, bytes);
+                        if (batch.records >= settings.recordsPerTransaction() || batch.bytes >= TRANSACTION_BYTES) {
+                            batch.commit(tp, new ImportProgress.Partition(first, record.offset() + 1, topicId));
                         }
                     }
-                    // The range's end, not the last record's offset + 1: the next bundle of this
-                    // partition starts exactly there, markers and aborted records included.
-                    batch.commit(tp, new Progress(first, file.endOffset()));
                 }
+                // The range's end, not the last record's offset + 1: the next bundle of this
+                // partition starts exactly there, markers and aborted records included.
+                batch.commit(tp, new ImportProgress.Partition(first, file.endOffset(), topicId));
             }
         }
         return new long[] {written, skipped};
@@ -236,7 +218,7 @@ public final class Importer {
     /** The open transaction: its records, and the progress to commit with them. */
     private static final class Batch {
         private final KafkaProducer<byte[], byte[]> producer;
-        private final String source;
+        private final ImportProgress progress;
         private final Runnable beforeCommit;
         /** The first record the broker refused, named by its file and offset; set by the producer's thread. */
         private final AtomicReference<AirGapException> refused = new AtomicReference<>();
@@ -246,9 +228,9 @@ public final class Importer {
         private long bytes;
 
         /** {@code beforeCommit} throws to refuse a commit; the transaction is then aborted. */
-        Batch(KafkaProducer<byte[], byte[]> producer, String source, Runnable beforeCommit) {
+        Batch(KafkaProducer<byte[], byte[]> producer, ImportProgress progress, Runnable beforeCommit) {
             this.producer = producer;
-            this.source = source;
+            this.progress = progress;
             this.beforeCommit = beforeCommit;
         }
 
@@ -281,12 +263,10 @@ public final class Importer {
             return size;
         }
 
-        void commit(TopicPartition tp, Progress progress) {
-            String key = source + "/" + tp.topic() + "/" + tp.partition();
+        void commit(TopicPartition tp, ImportProgress.Partition done) {
             try {
                 begin();
-                producer.send(new ProducerRecord<>(
-                        PROGRESS_TOPIC, 0, key.getBytes(StandardCharsets.UTF_8), progress.toJson()));
+                producer.send(progress.record(tp, done));
                 beforeCommit.run();
                 producer.commitTransaction();
             } catch (RuntimeException e) {
@@ -375,16 +355,11 @@ public final class Importer {
         }
     }
 
-    private void ensureTopics(Admin admin, List<Manifest.Topic> topics)
+    /** Checks or creates the bundle's topics, and the progress topic; returns the topics' ids. */
+    private Map<String, Uuid> ensureTopics(Admin admin, List<Manifest.Topic> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        if (!existing.contains(PROGRESS_TOPIC)) {
-            // One partition, compacted, kept for ever: the latest progress of every imported partition.
-            create(
-                    admin,
-                    new NewTopic(PROGRESS_TOPIC, 1, (short) settings.replication())
-                            .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
-        }
+        ImportProgress.ensureTopic(admin, existing, settings.replication());
         for (Manifest.Topic topic : topics) {
             if (existing.contains(topic.name())) {
                 TopicDescription description = admin.describeTopics(List.of(topic.name()))
@@ -421,6 +396,13 @@ public final class Importer {
                                         "CreateTime")));
             }
         }
+        List<String> names = topics.stream().map(Manifest.Topic::name).toList();
+        Map<String, Uuid> ids = new HashMap<>();
+        admin.describeTopics(names)
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .forEach((name, description) -> ids.put(name, description.topicId()));
+        return ids;
     }
 
     /** Creates {@code topic}; one that another importer created meanwhile is as good. */
@@ -435,68 +417,14 @@ public final class Importer {
         }
     }
 
-    /** The progress of every partition imported from {@code source}, as committed. */
-    private Map<TopicPartition, Progress> progress(String source) {
-        String prefix = source + "/";
-        Map<TopicPartition, Progress> progress = new HashMap<>();
-        forEachCommitted(List.of(new TopicPartition(PROGRESS_TOPIC, 0)), record -> {
-            String key = new String(record.key(), StandardCharsets.UTF_8);
-            if (key.startsWith(prefix)) {
-                int slash = key.lastIndexOf('/');
-                TopicPartition tp = new TopicPartition(
-                        key.substring(prefix.length(), slash), Integer.parseInt(key.substring(slash + 1)));
-                progress.put(tp, Progress.fromJson(record.value()));
-            }
-            return true;
-        });
-        return progress;
-    }
-
     /** Of {@code partitions}, those that hold a committed record, each with the offset of one. */
     private Map<TopicPartition, Long> heldRecords(List<TopicPartition> partitions) {
         Map<TopicPartition, Long> held = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
-        forEachCommitted(partitions, record -> {
+        ImportProgress.forEachCommitted(settings.clientProperties(), partitions, record -> {
             held.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
             return false;
         });
         return held;
-    }
-
-    /**
-     * Reads the committed records of {@code partitions} from their start to their end, in order,
-     * until {@code reader} returns false.
-     */
-    private void forEachCommitted(List<TopicPartition> partitions, Predicate<ConsumerRecord<byte[], byte[]>> reader) {
-        if (partitions.isEmpty()) {
-            return;
-        }
-        Properties props = new Properties();
-        props.putAll(settings.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "jobline-import");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            Set<TopicPartition> reading = new HashSet<>(partitions);
-            reading.removeIf(tp -> consumer.position(tp, Duration.ofSeconds(30)) >= ends.get(tp));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!reading.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AirGapException("cannot read " + reading + " on the target within two minutes");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (reading.contains(tp) && !reader.test(record)) {
-                        reading.remove(tp);
-                        consumer.pause(List.of(tp));
-                    }
-                }
-                reading.removeIf(tp -> consumer.position(tp, Duration.ofSeconds(30)) >= ends.get(tp));
-            }
-        }
     }
 
     private KafkaProducer<byte[], byte[]> producer(String transactionalId) {

@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
             "created with the bundle's partition counts.",
             "",
             "Resumable and idempotent: records and progress commit together in",
-            "Kafka transactions; progress is kept as the offsets of the consumer",
-            "group jobline-import.<source cluster id>. Run it again after a failure,",
-            "or twice with the same bundle: nothing is written twice.",
+            "Kafka transactions; progress is kept on the target, in the compacted",
+            "topic jobline.import-progress. Run it again after a failure, or twice",
+            "with the same bundle: nothing is written twice. A bundle that would put",
+            "records before those already imported, or leave a gap, is refused.",
             "",
             "Stop the target's processor while importing; start it afterwards.",
             "Progress (unpacking, digests, records) goes to stderr every 5 seconds."

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -218,6 +219,90 @@ class ImportIT {
         }
         assertThat(manifestOf(export(target, topic, dir.resolve("copy"))).records())
                 .isEqualTo(RECORDS);
+    }
+
+    @Test
+    void shouldContinueFromTheGroupOffsetsAnEarlierJoblineKeptItsProgressIn() throws Exception {
+        String topic = newTopic(2);
+        produce(topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        try (Bundle opened = Bundle.open(bundle)) {
+            importer(1_000).importBundle(opened, List.of());
+        }
+        // As an earlier jobline left it: no progress record, the offsets in the group instead.
+        String group =
+                "jobline-import." + source.admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(client(target), new ByteArraySerializer(), new ByteArraySerializer());
+                Admin admin = target.admin()) {
+            for (int partition = 0; partition < 2; partition++) {
+                String key = group + "/" + topic + "/" + partition;
+                producer.send(new ProducerRecord<>(ImportProgress.TOPIC, 0, key.getBytes(StandardCharsets.UTF_8), null))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            admin.alterConsumerGroupOffsets(
+                            group,
+                            Map.of(
+                                    new TopicPartition(topic, 0), new OffsetAndMetadata(RECORDS / 2),
+                                    new TopicPartition(topic, 1), new OffsetAndMetadata(RECORDS / 2)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            Importer.Result again = importer(1_000).importBundle(opened, List.of());
+            assertThat(again.written()).isZero();
+            assertThat(again.skipped()).isEqualTo(RECORDS);
+        }
+    }
+
+    @Test
+    void shouldImportAgainIntoATopicDeletedAndCreatedAnewSinceTheLastImport() throws Exception {
+        String topic = newTopic(2);
+        produce(topic);
+        Path bundle = export(source, topic, dir.resolve("bundle"));
+        try (Bundle opened = Bundle.open(bundle)) {
+            importer(1_000).importBundle(opened, List.of());
+            assertThat(importer(1_000).importBundle(opened, List.of()).written())
+                    .as("imported already")
+                    .isZero();
+        }
+        try (Admin admin = target.admin()) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                assertThat(System.nanoTime()).as("topic deleted").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+        target.createTopics(2, topic);
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            assertThat(importer(1_000).importBundle(opened, List.of()).written())
+                    .as("the progress of the deleted topic is stale")
+                    .isEqualTo(RECORDS);
+        }
+    }
+
+    @Test
+    void shouldRefuseAProgressTopicThatWouldForgetTheProgress() throws Exception {
+        try (EmbeddedKafka fresh = EmbeddedKafka.start();
+                Admin admin = fresh.admin()) {
+            admin.createTopics(List.of(new NewTopic(ImportProgress.TOPIC, 1, (short) 1)
+                            .configs(Map.of("cleanup.policy", "delete"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            String topic = newTopic(1);
+            Path bundle = export(source, topic, dir.resolve("bundle"));
+            Importer importer = new Importer(
+                    new Importer.Settings(client(fresh), 1, "jobline", 1_000), TransferProgress.Listener.NONE);
+            try (Bundle opened = Bundle.open(bundle)) {
+                assertThatThrownBy(() -> importer.importBundle(opened, List.of()))
+                        .isInstanceOf(AirGapException.class)
+                        .hasMessageContaining("cleanup.policy=delete")
+                        .hasMessageContaining("set cleanup.policy=compact");
+            }
+        }
     }
 
     @Test
