@@ -137,12 +137,19 @@ final class DevCommand implements Callable<Integer> {
         putFlag(flags, "--db-url", JoblineConfig.DB_URL, dbUrl);
         JoblineConfig given = options.load(flags);
         if (given.isGiven(JoblineConfig.BOOTSTRAP_SERVERS)) {
-            throw new ConfigException(
-                    JoblineConfig.BOOTSTRAP_SERVERS.name(),
-                    "jobline dev runs its own Kafka broker; drop --bootstrap (or the key from --set, --config,"
-                            + " JOBLINE_BOOTSTRAP_SERVERS), or use jobline run against your broker");
+            throw brokerRefused(JoblineConfig.BOOTSTRAP_SERVERS.name());
+        }
+        if (given.kafkaProperties().containsKey("bootstrap.servers")) { // the Kafka clients' own key names one too
+            throw brokerRefused(JoblineConfig.KAFKA_PREFIX + "bootstrap.servers");
         }
         return given;
+    }
+
+    private static ConfigException brokerRefused(String key) {
+        return new ConfigException(
+                key,
+                "jobline dev runs its own Kafka broker; drop --bootstrap (or " + key + " from --set, --config or"
+                        + " the environment), or use jobline run against your broker");
     }
 
     private void putFlag(Map<String, String> flags, String flag, ConfigKey<?> key, Object value) {

@@ -7,7 +7,9 @@ import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -89,11 +91,17 @@ class DevCommandTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // should the refusal go, dev would start and run
     void shouldRefuseABrokerAddressSinceDevRunsItsOwnBroker() {
         assertThatThrownBy(() ->
                         dev("--set", "jobline.bootstrap.servers=kafka:9092").givenConfig())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("jobline.bootstrap.servers")
+                .hasMessageContaining("runs its own Kafka broker");
+        assertThatThrownBy(
+                        () -> dev("--set", "kafka.bootstrap.servers=kafka:9092").givenConfig())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.bootstrap.servers")
                 .hasMessageContaining("runs its own Kafka broker");
 
         // Refused before anything starts, in one line.
