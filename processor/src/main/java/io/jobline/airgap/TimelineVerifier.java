@@ -2,12 +2,10 @@ package io.jobline.airgap;
 
 import io.jobline.wire.Timestamps;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -178,10 +176,11 @@ public final class TimelineVerifier {
             String key = record.keyString();
             String job = event != null ? event.jobId() : key != null ? key : "(null key)";
             Chain chain = chains.computeIfAbsent(job, id -> new Chain());
+            List<Fingerprint> seen = events.computeIfAbsent(job, id -> new ArrayList<>(8));
             if (checkChains) {
-                chain.check(job, record, event, key);
+                chain.check(job, record, event, key, seen);
             }
-            events.computeIfAbsent(job, id -> new ArrayList<>(8)).add(fingerprint(record, event, job, key));
+            seen.add(fingerprint(record, event, job, key));
         }
 
         /** The scans of disjoint partitions as one; null when a job has events in two of them. */
@@ -248,13 +247,12 @@ public final class TimelineVerifier {
         private Divergence divergence;
         /** After a gap: the sequence that, should it turn up later, makes the gap a reordering. */
         private long awaited = -1;
-        /**
-         * The first 64 bits of each accepted event's hash, by sequence: an earlier sequence turning
-         * up again is a copy of that event (extra) or another one (reordered). 8 bytes an event.
-         */
-        private long[] accepted = new long[4];
 
-        void check(String job, LogRecord record, TimelineEventHeader event, String key) {
+        /**
+         * @param seen the job's records before this one: until the first divergence, its accepted
+         *     events, event n at index n - 1
+         */
+        void check(String job, LogRecord record, TimelineEventHeader event, String key, List<Fingerprint> seen) {
             if (divergence != null) {
                 if (awaited > 0 && event != null && event.sequence() == awaited) {
                     divergence = new Divergence(
@@ -300,7 +298,9 @@ public final class TimelineVerifier {
                                 + sequence + " follows event " + (next - 1));
                 awaited = next;
             } else if (sequence < next) {
-                divergence = sequence >= 1 && accepted[(int) sequence - 1] == hashPrefix(event.hash())
+                // An earlier sequence again: a copy of that event (extra), or another one (reordered).
+                divergence = sequence >= 1
+                                && seen.get((int) sequence - 1).value().equals(event.hash())
                         ? new Divergence(job, Kind.EXTRA, "event " + sequence + " appears twice")
                         : new Divergence(job, Kind.REORDERED, "event " + sequence + " comes after event " + (next - 1));
             } else if (!Objects.equals(event.prevhash(), head)) {
@@ -313,24 +313,7 @@ public final class TimelineVerifier {
                                         + (sequence - 1) + " was changed or replaced");
             } else {
                 head = event.hash();
-                if (next > accepted.length) {
-                    accepted = Arrays.copyOf(accepted, accepted.length * 2);
-                }
-                accepted[(int) next - 1] = hashPrefix(head);
                 next++;
-            }
-        }
-
-        /** The first 16 hex digits of a {@code sha256:} hash, as a long; 0 when it is not one. */
-        private static long hashPrefix(String hash) {
-            int from = "sha256:".length();
-            if (hash.length() < from + 16) {
-                return 0;
-            }
-            try {
-                return HexFormat.fromHexDigitsToLong(hash, from, from + 16);
-            } catch (IllegalArgumentException e) {
-                return 0;
             }
         }
     }
