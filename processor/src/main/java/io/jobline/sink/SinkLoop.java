@@ -179,12 +179,53 @@ final class SinkLoop implements Runnable {
         reportLag();
     }
 
+    /**
+     * Refuses stored offsets past a partition's end: the topic was deleted and created again (or
+     * truncated), and Kafka would start the consumer from its beginning, where every record below
+     * the stored offset would pass for written and be skipped. Warns of records that retention
+     * deleted before the sink wrote them: nothing can bring those back.
+     */
+    private void checkStoredOffsets(Map<TopicPartition, Long> stored) {
+        if (stored.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> ends;
+        Map<TopicPartition, Long> starts;
+        try {
+            ends = consumer.endOffsets(stored.keySet());
+            starts = consumer.beginningOffsets(stored.keySet());
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.warn(
+                    "{}: cannot check the stored offsets against the log now ({}); seeking to them",
+                    name,
+                    e.getMessage());
+            return;
+        }
+        stored.forEach((partition, next) -> {
+            if (next > ends.get(partition)) {
+                throw new IllegalStateException(partition + " ends at offset " + ends.get(partition)
+                        + ", yet sink_offsets (sink " + group + ") says the records before offset " + next
+                        + " are written: was the topic deleted and created again? Delete that partition's"
+                        + " rows from sink_offsets to sink it afresh");
+            }
+            if (next < starts.get(partition)) {
+                LOG.warn(
+                        "{}: records {} to {} of {} were deleted by retention before the sink wrote them",
+                        name,
+                        next,
+                        starts.get(partition) - 1,
+                        partition);
+            }
+        });
+    }
+
     /** Seeks newly assigned partitions to the offsets stored with the rows, then lets them fetch. */
     private void positionAssigned() throws SQLException {
         if (unpositioned.isEmpty()) {
             return;
         }
         Map<TopicPartition, Long> stored = writer.storedOffsets(unpositioned);
+        checkStoredOffsets(stored);
         Map<String, Object> positions = new TreeMap<>();
         for (TopicPartition partition : unpositioned) {
             Long next = stored.get(partition);

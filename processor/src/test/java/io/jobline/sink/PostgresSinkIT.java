@@ -265,6 +265,24 @@ class PostgresSinkIT {
                 .containsIgnoringCase("checksum");
     }
 
+    @Test
+    void shouldStopAsFailedWhenItsStoredOffsetsLiePastTheEndOfTheTopic() {
+        // As after the topic was deleted and created again: the stored offsets belong to the old one.
+        Migrations.apply(database.dataSource(), database.schema());
+        String topic = config.get(JoblineConfig.TIMELINE_TOPIC);
+        database.execute("INSERT INTO " + database.schema() + ".sink_offsets (sink, topic, partition, next_offset)"
+                + " VALUES ('" + config.get(JoblineConfig.SINK_GROUP_ID) + "', '" + topic + "', 1, 4200)");
+
+        PostgresSink sink = startSink(database.dataSource(), new SimpleMeterRegistry());
+
+        Await.until("the sink to fail", WAIT, () -> sink.health().status() == SinkHealth.Status.FAILED);
+        assertThat(sink.health().detail())
+                .contains(topic + "-1 ends at offset 0")
+                .contains("before offset 4200 are written")
+                .contains("Delete that partition's rows from sink_offsets");
+        assertThat(database.count("job_history")).isZero();
+    }
+
     private PostgresSink startSink(DataSource dataSource, SimpleMeterRegistry registry) {
         SinkMetrics metrics = new SinkMetrics();
         metrics.bindTo(registry);
