@@ -1,21 +1,17 @@
 package io.jobline.cli;
 
-import io.jobline.airgap.AirGapException;
 import io.jobline.airgap.Exporter;
 import io.jobline.airgap.Manifest;
 import io.jobline.airgap.ProcessorPolicy;
-import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.stream.TopicAdmin;
 import io.jobline.wire.Timestamps;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -92,34 +88,29 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            JoblineConfig joblineConfig = config.load();
-            List<String> exported = topics != null
-                    ? topics
-                    : List.of(
-                            joblineConfig.get(JoblineConfig.COMMANDS_TOPIC),
-                            joblineConfig.get(JoblineConfig.TIMELINE_TOPIC),
-                            joblineConfig.get(JoblineConfig.REJECTIONS_TOPIC));
-            Manifest.Processor processor = new Manifest.Processor(
-                    joblineConfig.get(JoblineConfig.APPLICATION_ID),
-                    joblineConfig.get(JoblineConfig.COMMANDS_TOPIC),
-                    joblineConfig.get(JoblineConfig.TIMELINE_TOPIC),
-                    joblineConfig.get(JoblineConfig.REJECTIONS_TOPIC),
-                    ProcessorPolicy.from(joblineConfig));
-            Exporter exporter = new Exporter(
-                    new Exporter.Settings(
-                            TopicAdmin.adminProperties(joblineConfig),
-                            JoblineCli.Version.current(),
-                            processor,
-                            Duration.ofSeconds(idleTimeoutSeconds)),
-                    Progress.printedTo(spec.commandLine().getErr()));
-            Manifest manifest = exporter.export(new Exporter.Request(exported, parseOffsets(), parseTime(), out));
-            spec.commandLine().getOut().printf("exported %,d records of %s to %s%n", manifest.records(), exported, out);
-            return 0;
-        } catch (AirGapException | ConfigException | KafkaException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("jobline export: " + Failure.message(e));
-            return 1;
-        }
+        JoblineConfig joblineConfig = config.load();
+        List<String> exported = topics != null
+                ? topics
+                : List.of(
+                        joblineConfig.get(JoblineConfig.COMMANDS_TOPIC),
+                        joblineConfig.get(JoblineConfig.TIMELINE_TOPIC),
+                        joblineConfig.get(JoblineConfig.REJECTIONS_TOPIC));
+        Manifest.Processor processor = new Manifest.Processor(
+                joblineConfig.get(JoblineConfig.APPLICATION_ID),
+                joblineConfig.get(JoblineConfig.COMMANDS_TOPIC),
+                joblineConfig.get(JoblineConfig.TIMELINE_TOPIC),
+                joblineConfig.get(JoblineConfig.REJECTIONS_TOPIC),
+                ProcessorPolicy.from(joblineConfig));
+        Exporter exporter = new Exporter(
+                new Exporter.Settings(
+                        TopicAdmin.adminProperties(joblineConfig),
+                        JoblineCli.Version.current(),
+                        processor,
+                        Duration.ofSeconds(idleTimeoutSeconds)),
+                Progress.printedTo(spec.commandLine().getErr()));
+        Manifest manifest = exporter.export(new Exporter.Request(exported, parseOffsets(), parseTime(), out));
+        spec.commandLine().getOut().printf("exported %,d records of %s to %s%n", manifest.records(), exported, out);
+        return 0;
     }
 
     private Map<TopicPartition, Long> parseOffsets() {

@@ -1,17 +1,13 @@
 package io.jobline.cli;
 
-import io.jobline.airgap.AirGapException;
 import io.jobline.airgap.Bundle;
 import io.jobline.airgap.Importer;
 import io.jobline.airgap.TransferProgress;
-import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.stream.TopicAdmin;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,9 +86,6 @@ final class ImportCommand implements Callable<Integer> {
                             "imported %,d records from %s (%,d already there)%n",
                             result.written(), in, result.skipped());
             return 0;
-        } catch (AirGapException | ConfigException | KafkaException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("jobline import: " + Failure.message(e));
-            return 1;
         }
     }
 }

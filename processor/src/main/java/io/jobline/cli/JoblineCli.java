@@ -1,5 +1,8 @@
 package io.jobline.cli;
 
+import io.jobline.airgap.AirGapException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,10 +40,20 @@ public final class JoblineCli implements Runnable {
         return new CommandLine(new JoblineCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    // Configuration and start-up errors are for people: one line, no stack trace.
+                    // For people: one line, no stack trace. 2: the command could not start as
+                    // configured; 1: its work failed (a damaged bundle, a refused import, Kafka, disk).
                     if (e instanceof io.jobline.config.ConfigException || e instanceof IllegalStateException) {
                         commandLine.getErr().println("jobline " + commandLine.getCommandName() + ": " + e.getMessage());
                         return 2;
+                    }
+                    if (e instanceof AirGapException
+                            || e instanceof KafkaException
+                            || e instanceof UncheckedIOException) {
+                        commandLine
+                                .getErr()
+                                .println("jobline " + commandLine.getCommandName() + ": "
+                                        + Failure.message((RuntimeException) e));
+                        return 1;
                     }
                     throw e;
                 });

@@ -8,7 +8,6 @@ import io.jobline.airgap.PostgresProjection;
 import io.jobline.airgap.ProcessorPolicy;
 import io.jobline.airgap.Replayer;
 import io.jobline.airgap.TransferProgress;
-import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.jobline.domain.EgressPolicy;
 import io.jobline.sink.DataSources;
@@ -16,7 +15,6 @@ import io.jobline.sink.Migrations;
 import io.jobline.sink.SinkTopics;
 import io.jobline.sink.SinkWriter;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -123,49 +121,44 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            JoblineConfig joblineConfig =
-                    config.load(dbUrl == null ? Map.of() : Map.of(JoblineConfig.DB_URL.name(), dbUrl));
-            Replayer.Settings settings;
-            TransferProgress.Listener progress =
-                    Progress.printedTo(spec.commandLine().getErr());
-            try (LogInput commands =
-                    LogInput.open(input, manifest -> manifest.processor().commandsTopic(), progress)) {
-                settings = settings(joblineConfig, commands);
-                Replayer.Result result = new Replayer(settings, progress).replay(commands, timeline, rejections);
-                EgressPolicy egress = settings.policy().egress();
-                out.printf(
-                        "replayed %,d commands of %d partitions in %.2f s (%,.0f commands/s): %,d events to %s,"
-                                + " %,d rejections to %s; policy from %s: sealed=%s%s%n",
-                        result.commands(),
-                        result.partitions(),
-                        result.nanos() / 1e9,
-                        result.commandsPerSecond(),
-                        result.events(),
-                        timeline,
-                        result.rejections(),
-                        rejections,
-                        policySource(commands),
-                        egress.sealed(),
-                        egress.sealed() ? " allowlist=" + egress.allowlist() : "");
-            }
-            if (dbUrl != null) {
-                PostgresProjection.Result written = project(joblineConfig, settings);
-                // Not the URL: it may hold a password.
-                out.printf(
-                        "wrote %,d records to PostgreSQL (schema %s): %,d history rows, %,d job rows,"
-                                + " %,d rejection rows added%n",
-                        written.records(),
-                        joblineConfig.get(JoblineConfig.DB_SCHEMA),
-                        written.events(),
-                        written.jobs(),
-                        written.rejections());
-            }
-            return 0;
-        } catch (AirGapException | ConfigException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("jobline replay: " + Failure.message(e));
-            return 1;
+        JoblineConfig joblineConfig =
+                config.load(dbUrl == null ? Map.of() : Map.of(JoblineConfig.DB_URL.name(), dbUrl));
+        Replayer.Settings settings;
+        TransferProgress.Listener progress =
+                Progress.printedTo(spec.commandLine().getErr());
+        try (LogInput commands =
+                LogInput.open(input, manifest -> manifest.processor().commandsTopic(), progress)) {
+            settings = settings(joblineConfig, commands);
+            Replayer.Result result = new Replayer(settings, progress).replay(commands, timeline, rejections);
+            EgressPolicy egress = settings.policy().egress();
+            out.printf(
+                    "replayed %,d commands of %d partitions in %.2f s (%,.0f commands/s): %,d events to %s,"
+                            + " %,d rejections to %s; policy from %s: sealed=%s%s%n",
+                    result.commands(),
+                    result.partitions(),
+                    result.nanos() / 1e9,
+                    result.commandsPerSecond(),
+                    result.events(),
+                    timeline,
+                    result.rejections(),
+                    rejections,
+                    policySource(commands),
+                    egress.sealed(),
+                    egress.sealed() ? " allowlist=" + egress.allowlist() : "");
         }
+        if (dbUrl != null) {
+            PostgresProjection.Result written = project(joblineConfig, settings);
+            // Not the URL: it may hold a password.
+            out.printf(
+                    "wrote %,d records to PostgreSQL (schema %s): %,d history rows, %,d job rows,"
+                            + " %,d rejection rows added%n",
+                    written.records(),
+                    joblineConfig.get(JoblineConfig.DB_SCHEMA),
+                    written.events(),
+                    written.jobs(),
+                    written.rejections());
+        }
+        return 0;
     }
 
     /** The replayed files into PostgreSQL, as the live sink would write them (migrations first, as it does). */

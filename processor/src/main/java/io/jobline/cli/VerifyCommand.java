@@ -1,12 +1,10 @@
 package io.jobline.cli;
 
-import io.jobline.airgap.AirGapException;
 import io.jobline.airgap.LogInput;
 import io.jobline.airgap.Manifest;
 import io.jobline.airgap.TimelineVerifier;
 import io.jobline.airgap.TransferProgress;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -78,9 +76,6 @@ final class VerifyCommand implements Callable<Integer> {
             }
             out.printf("%s: %,d job(s) diverge%n", what, report.divergences().size());
             report.divergences().forEach(out::println);
-            return 1;
-        } catch (AirGapException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("jobline verify: " + Failure.message(e));
             return 1;
         }
     }

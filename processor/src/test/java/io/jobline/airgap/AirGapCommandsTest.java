@@ -78,6 +78,30 @@ class AirGapCommandsTest {
     }
 
     @Test
+    void shouldFailInOneLineWithStatusOneWhenTheWorkCannotBeDone() {
+        Path nowhere = dir.resolve("no-such-bundle");
+        for (String[] command : List.of(
+                new String[] {"verify", "--timeline", nowhere.toString()},
+                new String[] {
+                    "replay",
+                    "--input",
+                    nowhere.toString(),
+                    "--timeline",
+                    dir.resolve("t").toString(),
+                    "--rejections",
+                    dir.resolve("r").toString()
+                },
+                new String[] {"import", "--in", nowhere.toString(), "--bootstrap", "127.0.0.1:1"})) {
+            Run failed = run(command);
+            assertThat(failed.exit()).as(String.join(" ", command)).isEqualTo(1);
+            assertThat(failed.err().strip())
+                    .startsWith("jobline " + command[0] + ": " + nowhere + " ")
+                    .containsAnyOf("is neither a bundle nor an NDJSON file", "does not exist")
+                    .doesNotContain("\n\tat ");
+        }
+    }
+
+    @Test
     void shouldNameAnInputThatIsNotThere() {
         Run run = run("verify", "--timeline", dir.resolve("nothing.ndjson").toString());
 
