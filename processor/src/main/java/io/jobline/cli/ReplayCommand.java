@@ -129,6 +129,7 @@ final class ReplayCommand implements Callable<Integer> {
         try (LogInput commands =
                 LogInput.open(input, manifest -> manifest.processor().commandsTopic(), progress)) {
             settings = settings(joblineConfig, commands);
+            warnOfMissingStart(commands);
             Replayer.Result result = new Replayer(settings, progress).replay(commands, timeline, rejections);
             EgressPolicy egress = settings.policy().egress();
             out.printf(
@@ -159,6 +160,25 @@ final class ReplayCommand implements Callable<Integer> {
                     written.rejections());
         }
         return 0;
+    }
+
+    /**
+     * Says so when a bundle's commands do not start at the beginning of their log: an export from
+     * a later offset or time, or one made after retention deleted the first records. The jobs
+     * created before are unknown to the replay, and their later commands become rejections.
+     */
+    private void warnOfMissingStart(LogInput commands) {
+        List<String> late = commands.parts().stream()
+                .filter(part -> part.file().startOffset() > 0)
+                .map(part -> part.partition() + " (from offset " + part.file().startOffset() + ")")
+                .toList();
+        if (!late.isEmpty()) {
+            spec.commandLine()
+                    .getErr()
+                    .println("jobline replay: warning: the commands of partition(s) " + String.join(", ", late)
+                            + " do not start at the beginning of the log; commands for jobs created before will be"
+                            + " rejected as unknown_job, and the timeline is not the live one");
+        }
     }
 
     /** The replayed files into PostgreSQL, as the live sink would write them (migrations first, as it does). */

@@ -78,6 +78,50 @@ class AirGapCommandsTest {
     }
 
     @Test
+    void shouldWarnWhenTheCommandsDoNotStartAtTheBeginningOfTheLog() {
+        Path bundle = dir.resolve("from-offset-100");
+        byte[] cancel =
+                "{\"type\":\"job.cancel\",\"commandId\":\"c1\",\"jobId\":\"j1\"}".getBytes(StandardCharsets.UTF_8);
+        try (BundleWriter writer = new BundleWriter(bundle)) {
+            BundleWriter.PartitionWriter partition = writer.open("jobline.commands", 0);
+            partition.write(new LogRecord(
+                    "jobline.commands",
+                    0,
+                    100,
+                    1_764_000_000_000L,
+                    "j1".getBytes(StandardCharsets.UTF_8),
+                    cancel,
+                    List.of()));
+            Manifest.PartitionFile file = partition.finish(100, 101);
+            writer.finish(new Manifest(
+                    "test",
+                    "2026-11-29T00:00:00.000Z",
+                    new Manifest.Source("test-cluster", "localhost:9092", "read_committed"),
+                    new Manifest.Processor(
+                            "jobline",
+                            "jobline.commands",
+                            "jobline.timeline",
+                            "jobline.rejections",
+                            ProcessorPolicy.from(JoblineConfig.defaults())),
+                    List.of(new Manifest.Topic("jobline.commands", 1, List.of(file)))));
+        }
+
+        Run replay = run(
+                "replay",
+                "--input",
+                bundle.toString(),
+                "--timeline",
+                dir.resolve("t.ndjson").toString(),
+                "--rejections",
+                dir.resolve("r.ndjson").toString());
+
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(replay.err())
+                .contains("warning: the commands of partition(s) 0 (from offset 100) do not start at the beginning");
+        assertThat(replay.out()).contains("1 rejections");
+    }
+
+    @Test
     void shouldFailInOneLineWithStatusOneWhenTheWorkCannotBeDone() {
         Path nowhere = dir.resolve("no-such-bundle");
         for (String[] command : List.of(
