@@ -407,7 +407,13 @@ public final class JoblineConfig {
             if (colon <= 0 || colon == entry.length() - 1) {
                 throw new IllegalArgumentException("entry " + (i + 1) + " is not tenant:token");
             }
-            tokens.put(entry.substring(colon + 1), entry.substring(0, colon));
+            String tenant = entry.substring(0, colon);
+            String other = tokens.put(entry.substring(colon + 1), tenant);
+            if (other != null && !other.equals(tenant)) {
+                // Bound to the last would let one tenant act as the other.
+                throw new IllegalArgumentException("entry " + (i + 1) + " gives tenant " + tenant
+                        + " a token that tenant " + other + " has already");
+            }
         }
         return Map.copyOf(tokens);
     }

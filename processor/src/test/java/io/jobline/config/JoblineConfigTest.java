@@ -115,6 +115,11 @@ class JoblineConfigTest {
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.api.tokens", "acme:s3cret, badtoken")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid configuration jobline.api.tokens: entry 2 is not tenant:token");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.api.tokens", "acme:s3cret,globex:s3cret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration jobline.api.tokens: entry 2 gives tenant globex a token that"
+                        + " tenant acme has already")
+                .hasMessageNotContaining("s3cret");
         assertThat(JoblineConfig.of(Map.of("jobline.api.tokens", "acme:s3cret,globex:t:2"))
                         .tenantsByToken())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("s3cret", "acme", "t:2", "globex"));
