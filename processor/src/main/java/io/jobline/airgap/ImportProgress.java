@@ -1,6 +1,7 @@
 package io.jobline.airgap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jobline.stream.TopicAdmin;
 import io.jobline.wire.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -79,18 +79,12 @@ final class ImportProgress {
     /** Creates the progress topic, or checks that the one there keeps every record for ever. */
     static void ensureTopic(Admin admin, Set<String> existing, int replication)
             throws InterruptedException, ExecutionException, TimeoutException {
-        if (!existing.contains(TOPIC)) {
-            try {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) replication)
-                                .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1"))))
-                        .all()
-                        .get(30, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
+        if (!existing.contains(TOPIC)
+                && TopicAdmin.createIfAbsent(
+                        admin,
+                        new NewTopic(TOPIC, 1, (short) replication)
+                                .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1")))) {
+            return;
         }
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
         ConfigEntry policy = admin.describeConfigs(List.of(resource))

@@ -1,5 +1,6 @@
 package io.jobline.airgap;
 
+import io.jobline.stream.TopicAdmin;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +26,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -360,60 +360,60 @@ public final class Importer {
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         ImportProgress.ensureTopic(admin, existing, settings.replication());
+        List<String> present = topics.stream()
+                .map(Manifest.Topic::name)
+                .filter(existing::contains)
+                .toList();
+        Map<String, TopicDescription> descriptions = new HashMap<>(describe(admin, present));
+        List<String> created = new ArrayList<>();
         for (Manifest.Topic topic : topics) {
-            if (existing.contains(topic.name())) {
-                TopicDescription description = admin.describeTopics(List.of(topic.name()))
-                        .allTopicNames()
-                        .get(30, TimeUnit.SECONDS)
-                        .get(topic.name());
-                if (description.partitions().size() != topic.partitions()) {
-                    throw new AirGapException("topic " + topic.name() + " has "
-                            + description.partitions().size()
-                            + " partitions on the target but " + topic.partitions() + " in the bundle; records must"
-                            + " keep their partitions, so create it with " + topic.partitions());
-                }
-                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
-                ConfigEntry timestampType = admin.describeConfigs(List.of(resource))
-                        .all()
-                        .get(30, TimeUnit.SECONDS)
-                        .get(resource)
-                        .get(TIMESTAMP_TYPE);
-                if (timestampType != null && "LogAppendTime".equals(timestampType.value())) {
-                    throw new AirGapException("topic " + topic.name() + " stamps records with LogAppendTime on the"
-                            + " target; records must keep their timestamps (decisions depend on them), so set "
-                            + TIMESTAMP_TYPE + "=CreateTime");
-                }
-            } else {
-                create(
-                        admin,
-                        new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
-                                .configs(Map.of(
-                                        "cleanup.policy",
-                                        "delete",
-                                        "retention.ms",
-                                        "-1",
-                                        TIMESTAMP_TYPE,
-                                        "CreateTime")));
+            TopicDescription description = descriptions.get(topic.name());
+            if (description != null) {
+                checkExisting(admin, topic, description);
+            } else if (TopicAdmin.createIfAbsent(
+                    admin,
+                    new NewTopic(topic.name(), topic.partitions(), (short) settings.replication())
+                            .configs(Map.of(
+                                    "cleanup.policy", "delete", "retention.ms", "-1", TIMESTAMP_TYPE, "CreateTime")))) {
+                created.add(topic.name());
+            } else { // created by another client meanwhile: as good as an existing one, once checked
+                created.add(topic.name());
+                checkExisting(
+                        admin, topic, describe(admin, List.of(topic.name())).get(topic.name()));
             }
         }
-        List<String> names = topics.stream().map(Manifest.Topic::name).toList();
+        descriptions.putAll(describe(admin, created));
         Map<String, Uuid> ids = new HashMap<>();
-        admin.describeTopics(names)
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .forEach((name, description) -> ids.put(name, description.topicId()));
+        descriptions.forEach((name, description) -> ids.put(name, description.topicId()));
         return ids;
     }
 
-    /** Creates {@code topic}; one that another importer created meanwhile is as good. */
-    private static void create(Admin admin, NewTopic topic)
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
-        try {
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
+        return topics.isEmpty()
+                ? Map.of()
+                : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Refuses an existing target topic that would not keep the records' partitions and timestamps. */
+    private static void checkExisting(Admin admin, Manifest.Topic topic, TopicDescription description)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (description.partitions().size() != topic.partitions()) {
+            throw new AirGapException(
+                    "topic " + topic.name() + " has " + description.partitions().size()
+                            + " partitions on the target but " + topic.partitions() + " in the bundle; records must"
+                            + " keep their partitions, so create it with " + topic.partitions());
+        }
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
+        ConfigEntry timestampType = admin.describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource)
+                .get(TIMESTAMP_TYPE);
+        if (timestampType != null && "LogAppendTime".equals(timestampType.value())) {
+            throw new AirGapException("topic " + topic.name() + " stamps records with LogAppendTime on the"
+                    + " target; records must keep their timestamps (decisions depend on them), so set "
+                    + TIMESTAMP_TYPE + "=CreateTime");
         }
     }
 

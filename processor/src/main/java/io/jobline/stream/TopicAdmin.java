@@ -26,6 +26,23 @@ public final class TopicAdmin {
         return props;
     }
 
+    /**
+     * Creates {@code topic} unless it exists; one that another client created meanwhile is as good.
+     * Returns whether this call created it.
+     */
+    public static boolean createIfAbsent(Admin admin, NewTopic topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Creates what is missing; returns the names created. Existing topics are left as they are. */
     public static List<String> ensureTopics(JoblineConfig config) {
         try (Admin admin = Admin.create(adminProperties(config))) {
@@ -43,17 +60,16 @@ public final class TopicAdmin {
                 NewTopic newTopic = new NewTopic(topic, partitions, replication)
                         .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1"));
                 try {
-                    admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
-                    created.add(topic);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "cannot create topic " + topic + " (" + partitions
-                                        + " partitions, replication " + replication + "): "
-                                        + e.getCause().getMessage()
-                                        + "; create it yourself or give jobline the right to",
-                                e.getCause());
+                    if (createIfAbsent(admin, newTopic)) {
+                        created.add(topic);
                     }
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(
+                            "cannot create topic " + topic + " (" + partitions
+                                    + " partitions, replication " + replication + "): "
+                                    + e.getCause().getMessage()
+                                    + "; create it yourself or give jobline the right to",
+                            e.getCause());
                 }
             }
             return created;
