@@ -7,7 +7,7 @@ final class Failure {
 
     private Failure() {}
 
-    static String message(RuntimeException e) {
+    static String message(Exception e) {
         if (e instanceof UncheckedIOException io && io.getCause() != null) {
             String cause = io.getCause().getMessage();
             return cause == null || e.getMessage().contains(cause) ? e.getMessage() : e.getMessage() + ": " + cause;

@@ -42,20 +42,18 @@ public final class JoblineCli implements Runnable {
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     // For people: one line, no stack trace. 2: the command could not start as
                     // configured; 1: its work failed (a damaged bundle, a refused import, Kafka, disk).
-                    if (e instanceof io.jobline.config.ConfigException || e instanceof IllegalStateException) {
-                        commandLine.getErr().println("jobline " + commandLine.getCommandName() + ": " + e.getMessage());
-                        return 2;
+                    int status = e instanceof io.jobline.config.ConfigException || e instanceof IllegalStateException
+                            ? 2
+                            : e instanceof AirGapException
+                                            || e instanceof KafkaException
+                                            || e instanceof UncheckedIOException
+                                    ? 1
+                                    : 0;
+                    if (status == 0) {
+                        throw e;
                     }
-                    if (e instanceof AirGapException
-                            || e instanceof KafkaException
-                            || e instanceof UncheckedIOException) {
-                        commandLine
-                                .getErr()
-                                .println("jobline " + commandLine.getCommandName() + ": "
-                                        + Failure.message((RuntimeException) e));
-                        return 1;
-                    }
-                    throw e;
+                    commandLine.getErr().println("jobline " + commandLine.getCommandName() + ": " + Failure.message(e));
+                    return status;
                 });
     }
 

@@ -29,47 +29,33 @@ public record ConfigKey<T>(
     }
 
     static Function<String, Integer> intAtLeast(int min) {
-        return raw -> {
-            int value = Integer.parseInt(raw);
-            if (value < min) {
-                throw new IllegalArgumentException("must be at least " + min);
-            }
-            return value;
-        };
+        return within(Integer::parseInt, min, null);
     }
 
     static Function<String, Integer> intWithin(int min, int max) {
         return within(Integer::parseInt, min, max);
     }
 
+    static Function<String, Long> longAtLeast(long min) {
+        return within(Long::parseLong, min, null);
+    }
+
     static Function<String, Long> longWithin(long min, long max) {
         return within(Long::parseLong, min, max);
     }
 
+    static Function<String, Double> doubleWithin(double min, double max) {
+        return within(Double::parseDouble, min, max);
+    }
+
+    /** A number from {@code min} to {@code max} (no upper bound when null). */
     private static <T extends Comparable<T>> Function<String, T> within(Function<String, T> parse, T min, T max) {
         return raw -> {
             T value = parse.apply(raw);
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max);
-            }
-            return value;
-        };
-    }
-
-    static Function<String, Long> longAtLeast(long min) {
-        return raw -> {
-            long value = Long.parseLong(raw);
-            if (value < min) {
+            if (max == null && value.compareTo(min) < 0) {
                 throw new IllegalArgumentException("must be at least " + min);
             }
-            return value;
-        };
-    }
-
-    static Function<String, Double> doubleWithin(double min, double max) {
-        return raw -> {
-            double value = Double.parseDouble(raw);
-            if (value < min || value > max) {
+            if (max != null && (value.compareTo(min) < 0 || value.compareTo(max) > 0)) {
                 throw new IllegalArgumentException("must be between " + min + " and " + max);
             }
             return value;

@@ -106,19 +106,24 @@ class AirGapCommandsTest {
                     List.of(new Manifest.Topic("jobline.commands", 1, List.of(file)))));
         }
 
-        Run replay = run(
-                "replay",
-                "--input",
-                bundle.toString(),
-                "--timeline",
-                dir.resolve("t.ndjson").toString(),
-                "--rejections",
-                dir.resolve("r.ndjson").toString());
+        Run replay = replay(bundle);
 
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(replay.err())
                 .contains("warning: the commands of partition(s) 0 (from offset 100) do not start at the beginning");
         assertThat(replay.out()).contains("1 rejections");
+    }
+
+    /** {@code jobline replay} of {@code input} into t.ndjson and r.ndjson of the test's directory. */
+    private Run replay(Path input) {
+        return run(
+                "replay",
+                "--input",
+                input.toString(),
+                "--timeline",
+                dir.resolve("t.ndjson").toString(),
+                "--rejections",
+                dir.resolve("r.ndjson").toString());
     }
 
     @Test
@@ -166,14 +171,7 @@ class AirGapCommandsTest {
         bytes[2] ^= 0x01;
         Files.write(file, bytes);
 
-        Run run = run(
-                "replay",
-                "--input",
-                bundle.toString(),
-                "--timeline",
-                dir.resolve("t.ndjson").toString(),
-                "--rejections",
-                dir.resolve("r.ndjson").toString());
+        Run run = replay(bundle);
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("jobline.commands-0.ndjson does not match its SHA-256");
