@@ -41,6 +41,7 @@ public final class OutcomeTracker implements AutoCloseable {
     private final Thread thread;
     private volatile boolean ready;
     private volatile boolean running = true;
+    private volatile RuntimeException failure;
 
     public OutcomeTracker(Properties kafka, String timelineTopic, String rejectionsTopic) {
         Properties props = new Properties();
@@ -63,6 +64,12 @@ public final class OutcomeTracker implements AutoCloseable {
     /** Whether outcomes of commands sent from now on will be seen. */
     public boolean isReady() {
         return ready;
+    }
+
+    /** Why the tracker stopped for good, or null while it runs (or was closed). */
+    public String failure() {
+        RuntimeException e = failure;
+        return e == null ? null : "its outcome tracker stopped: " + e;
     }
 
     /** Call before sending the command, so its outcome cannot slip past. */
@@ -102,6 +109,7 @@ public final class OutcomeTracker implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("the outcome tracker stopped; ?wait= requests will time out", e);
+            failure = e;
         } finally {
             ready = false;
             consumer.close(Duration.ofSeconds(2));

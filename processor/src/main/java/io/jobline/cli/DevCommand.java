@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
             "Starts a single-node Kafka broker (KRaft) and, unless --db-url is given, a",
             "PostgreSQL, both with their data under --data-dir (a restart keeps the jobs),",
             "then the processor, the sink and the HTTP API. Ctrl-C or SIGTERM stops it",
-            "cleanly. Not for production: one broker, replication factor one, the API open",
-            "unless JOBLINE_API_TOKENS is set.",
+            "cleanly; a role that stops for good stops it with exit 1, naming the role.",
+            "Not for production: one broker, replication factor one, the API open unless",
+            "JOBLINE_API_TOKENS is set.",
             "",
             "What you set (its flags, --set, --config, JOBLINE_*) wins over dev's defaults:",
             "application id jobline-dev, 3 partitions, state under --data-dir, and its own",
@@ -86,6 +87,7 @@ final class DevCommand implements Callable<Integer> {
         JoblineConfig given = givenConfig();
         boolean ownDatabase = !given.isGiven(JoblineConfig.DB_URL);
         ShutdownSignal shutdown = new ShutdownSignal();
+        JoblineRuntime.Stop stop;
         long started = System.nanoTime();
         out.printf(
                 "jobline dev: starting Kafka and %s under %s ...%n",
@@ -115,14 +117,13 @@ final class DevCommand implements Callable<Integer> {
                                 + "  curl -s %s/v1/jobs/hello-1%n%nCtrl-C to stop.%n",
                         base, base);
                 out.flush();
-                String signal = shutdown.await();
-                out.printf("jobline dev: %s received, stopping ...%n", signal);
-                out.flush();
+                stop = runtime.awaitStop(shutdown);
+                stop.report(spec.commandLine(), "jobline dev");
             }
         }
         out.println("jobline dev: stopped");
         out.flush();
-        return 0;
+        return stop.exitCode();
     }
 
     /**

@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -40,11 +41,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * Everything jobline runs, wired by hand in one place: the processor, the sink and the API, any
@@ -53,6 +56,7 @@ import org.slf4j.LoggerFactory;
 final class JoblineRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JoblineRuntime.class);
+    private static final Duration FAILURE_CHECK = Duration.ofSeconds(1);
 
     enum Role {
         PROCESSOR,
@@ -76,6 +80,9 @@ final class JoblineRuntime implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+    /** Per role part: why it stopped for good, or null while it runs. */
+    private final Map<String, Supplier<String>> failures = new LinkedHashMap<>();
+
     private LifecycleService processor;
     private ApiServer api;
 
@@ -129,6 +136,7 @@ final class JoblineRuntime implements AutoCloseable {
             processor.start();
             started.push(processor);
             readiness.put("processor", processor::isRunning);
+            failures.put("processor", processor::failure);
         }
         DataSource database = null;
         if (roles.contains(Role.SINK) || roles.contains(Role.API)) {
@@ -143,6 +151,7 @@ final class JoblineRuntime implements AutoCloseable {
             sink.start();
             started.push(sink);
             readiness.put("sink", sink::isReady);
+            failures.put("sink", sink::failure);
         }
         if (roles.contains(Role.API)) {
             Properties kafka = clientProperties(config);
@@ -151,6 +160,7 @@ final class JoblineRuntime implements AutoCloseable {
             outcomes.start();
             started.push(outcomes);
             readiness.put("outcomes", outcomes::isReady);
+            failures.put("api", outcomes::failure);
             CommandGateway gateway = new CommandGateway(kafka, config.get(JoblineConfig.COMMANDS_TOPIC), outcomes);
             started.push(gateway);
             JobReader reader = processor != null
@@ -195,6 +205,52 @@ final class JoblineRuntime implements AutoCloseable {
 
     boolean isReady() {
         return readiness.values().stream().allMatch(BooleanSupplier::getAsBoolean);
+    }
+
+    /** Why {@link #awaitStop} returned: a signal, or a part that stopped for good. */
+    record Stop(String reason, boolean failed) {
+
+        /** Says why {@code command} stops: on its output after a signal, on its error stream after a failure. */
+        void report(CommandLine cli, String command) {
+            PrintWriter to = failed ? cli.getErr() : cli.getOut();
+            to.printf("%s: %s; stopping ...%n", command, reason);
+            to.flush();
+        }
+
+        int exitCode() {
+            return failed ? 1 : 0;
+        }
+    }
+
+    /**
+     * Blocks until a signal arrives or one of the roles stops for good. A role that failed does not
+     * start again by itself, and a process that went on without it would look alive while doing
+     * nothing (the sink role alone serves no health endpoint): the caller stops the rest and exits
+     * non-zero, so that whatever supervises the process (compose's restart policy, Kubernetes)
+     * sees it.
+     */
+    Stop awaitStop(ShutdownSignal shutdown) throws InterruptedException {
+        while (true) {
+            String signal = shutdown.await(FAILURE_CHECK);
+            if (signal != null) {
+                return new Stop(signal + " received", false);
+            }
+            String failure = failure();
+            if (failure != null) {
+                return new Stop(failure, true);
+            }
+        }
+    }
+
+    /** The first role that stopped for good, and why; null while every role runs. */
+    String failure() {
+        for (var role : failures.entrySet()) {
+            String failure = role.getValue().get();
+            if (failure != null) {
+                return "the " + role.getKey() + " role stopped: " + failure;
+            }
+        }
+        return null;
     }
 
     /** The processor's Kafka Streams instance (null without the processor role), for tests and tools. */

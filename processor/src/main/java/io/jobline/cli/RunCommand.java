@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
             "PostgreSQL) and the HTTP API, in any combination. Configuration comes from",
             "JOBLINE_* environment variables, an optional --config file and --set flags",
             "(the README lists every key); kafka.* keys pass through to the Kafka clients",
-            "(TLS, SASL). Topics are created when missing. SIGTERM stops it cleanly."
+            "(TLS, SASL). Topics are created when missing. SIGTERM stops it cleanly (exit 0).",
+            "",
+            "A role that stops for good (Kafka Streams in ERROR, the sink on an error it",
+            "cannot retry, the API's outcome tracker) stops the others, and jobline exits 1",
+            "naming it: a supervisor (compose's restart policy, Kubernetes) sees it."
         },
         footer = {
             "",
@@ -51,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ShutdownSignal shutdown = new ShutdownSignal();
+        JoblineRuntime.Stop stop;
         Set<JoblineRuntime.Role> parsed = JoblineRuntime.Role.parse(roles);
         JoblineConfig config = options.load(Map.of());
         try (JoblineRuntime runtime = JoblineRuntime.start(config, parsed, insecure)) {
@@ -60,12 +65,11 @@ final class RunCommand implements Callable<Integer> {
                     config.get(JoblineConfig.BOOTSTRAP_SERVERS),
                     runtime.apiPort() > 0 ? "; API on port " + runtime.apiPort() : "");
             out.flush();
-            String signal = shutdown.await();
-            out.printf("jobline run: %s received, stopping ...%n", signal);
-            out.flush();
+            stop = runtime.awaitStop(shutdown);
+            stop.report(spec.commandLine(), "jobline run");
         }
         out.println("jobline run: stopped");
         out.flush();
-        return 0;
+        return stop.exitCode();
     }
 }

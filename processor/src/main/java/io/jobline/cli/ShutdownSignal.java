@@ -1,6 +1,8 @@
 package io.jobline.cli;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
@@ -21,9 +23,8 @@ final class ShutdownSignal {
         }
     }
 
-    /** Blocks until a signal arrives; returns its name. */
-    String await() throws InterruptedException {
-        received.await();
-        return name;
+    /** Blocks until a signal arrives or {@code timeout} passes; returns its name, or null on the timeout. */
+    String await(Duration timeout) throws InterruptedException {
+        return received.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? name : null;
     }
 }

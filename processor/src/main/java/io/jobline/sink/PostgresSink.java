@@ -80,6 +80,12 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         return health().isReady();
     }
 
+    /** Why the sink stopped for good ({@link SinkHealth.Status#FAILED}), or null while it runs. */
+    public String failure() {
+        SinkHealth health = health();
+        return health.status() == SinkHealth.Status.FAILED ? health.detail() : null;
+    }
+
     /** The partitions this process holds now, over all its consumers. */
     public Set<TopicPartition> assignment() {
         Set<TopicPartition> all = new HashSet<>();

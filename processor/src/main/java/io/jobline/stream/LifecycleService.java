@@ -20,6 +20,7 @@ public final class LifecycleService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private volatile Throwable failure;
 
     public LifecycleService(JoblineConfig config, MeterRegistry registry) {
         this(config, registry, null);
@@ -39,6 +40,7 @@ public final class LifecycleService implements AutoCloseable {
         this.streams = new KafkaStreams(JoblineTopology.build(TopologySettings.from(config), metrics), props);
         this.streams.setUncaughtExceptionHandler(e -> {
             LOG.error("the lifecycle processor stopped on an unexpected error", e);
+            failure = e;
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .SHUTDOWN_CLIENT;
         });
@@ -75,6 +77,19 @@ public final class LifecycleService implements AutoCloseable {
 
     public boolean isRunning() {
         return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /**
+     * Why the processor stopped for good, or null while it runs: Kafka Streams shuts the whole
+     * client down on an error it cannot handle, and does not start again on its own.
+     */
+    public String failure() {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR) {
+            return null;
+        }
+        Throwable cause = failure;
+        return "Kafka Streams is in state " + state + (cause == null ? "" : ": " + cause.getMessage());
     }
 
     /** For interactive queries of the job-state store. */

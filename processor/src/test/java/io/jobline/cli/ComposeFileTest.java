@@ -65,6 +65,7 @@ class ComposeFileTest {
     /**
      * The image's HEALTHCHECK curls the API port, which only the api role serves: a jobline service
      * without that role must turn it off, or it is unhealthy forever; one with it probes the API.
+     * Every jobline service is restarted when it exits on a failed role.
      */
     @Test
     void shouldProbeTheApiOnlyInAServiceThatRunsIt() throws Exception {
@@ -81,6 +82,9 @@ class ComposeFileTest {
             List<String> command = new ArrayList<>();
             definition.path("command").forEach(word -> command.add(word.asText()));
             String roles = command.contains("--roles") ? command.get(command.indexOf("--roles") + 1) : "";
+            assertThat(definition.path("restart").asText())
+                    .as(service.getKey() + " exits 1 when a role stops for good")
+                    .isEqualTo("on-failure");
             JsonNode check = definition.path("healthcheck");
             if (List.of(roles.split(",")).contains("api")) {
                 assertThat(check.path("test").toString()).as(service.getKey()).contains("localhost:8080/readyz");
