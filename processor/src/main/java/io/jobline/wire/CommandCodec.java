@@ -39,6 +39,8 @@ public final class CommandCodec {
     static final long MAX_LEASE_MS = 86_400_000L;
     /** The most characters of a jobId, commandId or any other id. */
     public static final int ID_LENGTH = 200;
+    /** The most characters of a recorded command's id: the longest prefix, {@code dependency.completed:}, and a job id. */
+    public static final int RECORDED_ID_LENGTH = "dependency.completed:".length() + ID_LENGTH;
 
     private static final Set<String> HEADER_FIELDS =
             Set.of("type", "commandId", "jobId", "tenant", "correlationId", "actor", "expectedSequence", "traceparent");
@@ -98,9 +100,11 @@ public final class CommandCodec {
         List<String> violations = new ArrayList<>();
         FieldReader fields = new FieldReader(json, "", violations);
         String typeName = fields.requiredText("type", ID_LENGTH);
-        String commandId = fields.requiredText("commandId", ID_LENGTH);
-        String jobId = fields.requiredText("jobId", ID_LENGTH, JOB_ID);
         CommandType type = typeName == null ? null : CommandType.fromWire(typeName);
+        // A recorded command's id is its type's prefix and a job id: checked with its own fields.
+        String commandId =
+                fields.requiredText("commandId", type != null && type.recorded() ? RECORDED_ID_LENGTH : ID_LENGTH);
+        String jobId = fields.requiredText("jobId", ID_LENGTH, JOB_ID);
         if (typeName != null && type == null) {
             violations.add("type: unknown command type '" + typeName + "'");
         }
@@ -266,9 +270,11 @@ public final class CommandCodec {
         return new Command.TimerFire(header, timerKind, due);
     }
 
+    /** A dependency command's id: {@code prefix} and a job id. */
     private static void requireCommandId(CommandHeader header, FieldReader fields, String prefix) {
-        if (!header.commandId().startsWith(prefix) || header.commandId().length() == prefix.length()) {
-            fields.violations().add("commandId: must start with '" + prefix + "'");
+        String id = header.commandId();
+        if (!id.startsWith(prefix) || !JOB_ID.matches(id.substring(prefix.length()))) {
+            fields.violations().add("commandId: must be '" + prefix + "' and a job id");
         }
     }
 

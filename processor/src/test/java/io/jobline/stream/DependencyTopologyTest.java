@@ -80,6 +80,23 @@ class DependencyTopologyTest {
         assertThat(harness.eventTypes("B")).containsExactly("job.created", "job.scheduled");
     }
 
+    /** Their recorded commands' ids, a prefix and a job id, are longer than an id from outside may be. */
+    @Test
+    void shouldRunADependencyBetweenJobsWhoseIdsAreAsLongAsAnIdMayBe() {
+        String dependency = "a".repeat(200);
+        String dependent = "b".repeat(200);
+        harness.send(commands.createDependingOn(dependent, dependency));
+        harness.send(commands.create(dependency));
+        harness.send(commands.start(dependency, "L")).send(commands.complete(dependency, "L"));
+
+        assertThat(harness.eventTypes(dependent))
+                .as("%s", harness.rejections())
+                .containsExactly("job.created", "job.scheduled");
+        assertThat(harness.events(dependent).get(1).path("causationid").asText())
+                .isEqualTo("dependency.completed:" + dependency);
+        assertThat(harness.rejections()).isEmpty();
+    }
+
     @Test
     void shouldScheduleAtOnceWhenTheDependencyHasAlreadyCompleted() {
         harness.send(commands.create("A"));

@@ -155,4 +155,29 @@ class CommandCodecTest {
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
+
+    /**
+     * A recorded command's id is its type's prefix and a job id: longer than an id from outside
+     * may be when the job id is long. The processor must read back every command it writes.
+     */
+    @Test
+    void shouldReadBackTheRecordedCommandsOfJobsWhoseIdsAreAsLongAsAnIdMayBe() {
+        String longest = "d".repeat(CommandCodec.ID_LENGTH);
+        String other = "u".repeat(CommandCodec.ID_LENGTH);
+        for (Command recorded : List.of(
+                Command.DependencyWatch.of(other, longest),
+                io.jobline.domain.Lifecycle.notification(longest, other, io.jobline.domain.JobStatus.COMPLETED),
+                io.jobline.domain.Lifecycle.notification(longest, other, io.jobline.domain.JobStatus.CANCELLED))) {
+            byte[] written = CommandCodec.write(recorded);
+
+            assertThat(CommandCodec.read(written))
+                    .as(recorded.type().wireName())
+                    .isInstanceOfSatisfying(
+                            CommandRead.Valid.class,
+                            valid -> assertThat(valid.command()).isEqualTo(recorded));
+            assertThat(Schemas.errors(SchemaName.COMMAND, Json.tree(written)))
+                    .as(recorded.type().wireName())
+                    .isEmpty();
+        }
+    }
 }
