@@ -83,7 +83,7 @@ public final class Lifecycle {
         if (command instanceof Command.TimerFire fire) {
             return timerFire(job, fire, timestamp);
         } else if (command instanceof Command.DependencyWatch watch) {
-            return dependencyWatch(job, watch);
+            return dependencyWatch(job, watch, timestamp);
         } else if (command instanceof Command.DependencyCompleted completed) {
             return dependencyCompleted(job, completed, timestamp);
         } else if (command instanceof Command.DependencyFailed failed) {
@@ -305,13 +305,37 @@ public final class Lifecycle {
         return change.decision();
     }
 
-    private Decision dependencyWatch(Job dependency, Command.DependencyWatch watch) {
+    private Decision dependencyWatch(Job dependency, Command.DependencyWatch watch, long t) {
         if (dependency != null && dependency.isTerminal()) {
             Command answer = notification(watch.dependent(), dependency.jobId(), dependency.status());
             return new Decision(Outcome.APPLIED, dependency, dependency, List.of(), null, List.of(answer), null, null);
         }
+        if (isAwaiting(dependency, watch.dependent())) {
+            return mutualDependency(dependency, watch, t);
+        }
         return new Decision(
                 Outcome.APPLIED, dependency, dependency, List.of(), null, List.of(), watch.dependent(), null);
+    }
+
+    /**
+     * The dependent waits for this job, which waits for the dependent: neither can ever be
+     * scheduled. This job fails, not retryable, and the dependent hears of it as of any failed
+     * dependency (it is cancelled, upstream_failed). Longer cycles are not found (README).
+     */
+    private Decision mutualDependency(Job job, Command.DependencyWatch watch, long t) {
+        JobError error = new JobError(
+                JobError.DEPENDENCY_CYCLE,
+                "job " + job.jobId() + " and job " + watch.dependent() + " depend on each other, so neither"
+                        + " could ever be scheduled; create them again without one of the two dependencies",
+                false);
+        Change change = new Change(job, watch, t);
+        change.emit(
+                EventType.FAILED,
+                JobStatus.FAILED,
+                error.code(),
+                b -> disarmAll(b).error(error));
+        change.followUps.add(notification(watch.dependent(), job.jobId(), JobStatus.FAILED));
+        return change.decision();
     }
 
     private Decision dependencyCompleted(Job job, Command.DependencyCompleted completed, long t) {

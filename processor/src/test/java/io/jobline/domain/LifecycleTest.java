@@ -413,6 +413,38 @@ class LifecycleTest {
         assertThat(d.followUps()).containsExactly(Command.DependencyFailed.of("b", "a", JobStatus.CANCELLED));
     }
 
+    /**
+     * a and b depend on each other, both created before either watch arrives (their partitions
+     * lag): the first watch to arrive fails its job, and its dependent hears of it.
+     */
+    @Test
+    void shouldFailAJobThatAndItsDependentDependOnEachOther() {
+        Decision a = apply(commands.createDependingOn("a", "b"), T0);
+        Decision b = apply(commands.createDependingOn("b", "c", "a"), T0 + 1);
+
+        Decision watched = apply(a.followUps().get(0), T0 + 2); // a's watch reaches b
+        assertThat(watched.events()).singleElement().satisfies(e -> {
+            assertThat(e.from()).isEqualTo(JobStatus.PENDING);
+            assertThat(e.to()).isEqualTo(JobStatus.FAILED);
+            assertThat(e.reason()).isEqualTo(JobError.DEPENDENCY_CYCLE);
+            assertThat(e.job().error().retryable()).isFalse();
+            assertThat(e.job().error().message()).startsWith("job b and job a depend on each other");
+        });
+        assertThat(watched.followUps()).containsExactly(Command.DependencyFailed.of("a", "b", JobStatus.FAILED));
+        assertThat(watched.notifyDependents()).isEqualTo(JobStatus.FAILED);
+
+        Decision cancelled = apply(watched.followUps().get(0), T0 + 3);
+        assertThat(cancelled.events()).singleElement().satisfies(e -> {
+            assertThat(e.to()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(e.reason()).isEqualTo(Lifecycle.REASON_UPSTREAM_FAILED);
+        });
+        // b's watch reaches a, which has ended: b, failed already, is answered and stays as it is.
+        Decision late = apply(b.followUps().get(1), T0 + 4);
+        assertThat(late.events()).isEmpty();
+        assertThat(apply(late.followUps().get(0), T0 + 5).events()).isEmpty();
+        assertThat(job("b").status()).isEqualTo(JobStatus.FAILED);
+    }
+
     @Test
     void shouldCancelADependentWhoseDependencyFailed() {
         apply(commands.createDependingOn("b", "a"), T0);

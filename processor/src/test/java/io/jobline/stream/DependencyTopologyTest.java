@@ -97,6 +97,29 @@ class DependencyTopologyTest {
         assertThat(harness.rejections()).isEmpty();
     }
 
+    /** Neither could ever be scheduled: one fails, the other and what waits for it are cancelled. */
+    @Test
+    void shouldEndTwoJobsThatDependOnEachOtherAndWhatWaitsForThem() {
+        harness.send(commands.createDependingOn("A", "B"));
+        harness.send(commands.createDependingOn("C", "A"));
+        harness.send(commands.createDependingOn("B", "A"));
+
+        // A's watch reached B before B existed; B's watch reaches A, waiting for B.
+        assertThat(harness.eventTypes("A")).containsExactly("job.created", "job.failed");
+        JsonNode failed = harness.events("A").get(1);
+        assertThat(failed.at("/data/transition/reason").asText()).isEqualTo("dependency_cycle");
+        assertThat(failed.at("/data/error/message").asText()).startsWith("job A and job B depend on each other");
+        for (String cancelled : List.of("B", "C")) {
+            assertThat(harness.eventTypes(cancelled)).containsExactly("job.created", "job.cancelled");
+            assertThat(harness.events(cancelled)
+                            .get(1)
+                            .at("/data/transition/reason")
+                            .asText())
+                    .isEqualTo("upstream_failed");
+        }
+        assertThat(harness.rejections()).isEmpty();
+    }
+
     @Test
     void shouldScheduleAtOnceWhenTheDependencyHasAlreadyCompleted() {
         harness.send(commands.create("A"));
