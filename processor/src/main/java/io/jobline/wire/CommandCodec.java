@@ -41,6 +41,8 @@ public final class CommandCodec {
     public static final int ID_LENGTH = 200;
     /** The most characters of a recorded command's id: the longest prefix, {@code dependency.completed:}, and a job id. */
     public static final int RECORDED_ID_LENGTH = "dependency.completed:".length() + ID_LENGTH;
+    /** The most violations a rejection's message lists; the rest are counted. */
+    static final int LISTED_VIOLATIONS = 20;
 
     private static final Set<String> HEADER_FIELDS =
             Set.of("type", "commandId", "jobId", "tenant", "correlationId", "actor", "expectedSequence", "traceparent");
@@ -125,14 +127,24 @@ public final class CommandCodec {
         String readCommandId = idOrNull(json.path("commandId").textValue());
         if (!violations.isEmpty() || command == null) {
             return new CommandRead.Invalid(
-                    RejectionReason.SCHEMA_VIOLATION,
-                    String.join("; ", violations),
-                    json,
-                    readJobId,
-                    readCommandId,
-                    typeName);
+                    RejectionReason.SCHEMA_VIOLATION, summary(violations), json, readJobId, readCommandId, typeName);
         }
         return new CommandRead.Valid(command, json);
+    }
+
+    /**
+     * The violations as a rejection's message: the first {@link #LISTED_VIOLATIONS}, then how many
+     * more. Each names a field of the command, so listing them all could make the message many times
+     * the command's size (a {@code dependsOn} of 60,000 bad ids, within the size limit, gave a 3.8 MB
+     * rejection): a record over the producer's {@code max.request.size} stops the processor, and
+     * every restart meets the same command again.
+     */
+    static String summary(List<String> violations) {
+        if (violations.size() <= LISTED_VIOLATIONS) {
+            return String.join("; ", violations);
+        }
+        return String.join("; ", violations.subList(0, LISTED_VIOLATIONS)) + "; and "
+                + (violations.size() - LISTED_VIOLATIONS) + " more";
     }
 
     /**

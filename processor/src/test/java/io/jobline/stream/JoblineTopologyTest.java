@@ -301,6 +301,34 @@ class JoblineTopologyTest {
                 .isEqualTo(4);
     }
 
+    /**
+     * A command within the size limit can hold tens of thousands of bad fields. Its rejection must
+     * still fit in a Kafka record (the producer's default max.request.size is 1 MiB): one that
+     * does not stops the processor, and every restart meets the same command again.
+     */
+    @Test
+    void shouldKeepTheRejectionOfACommandWithEveryFieldWrongWithinAKafkaRecord() {
+        StringBuilder create = new StringBuilder(
+                "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"job-x\",\"jobType\":\"t\",\"dependsOn\":[\"!\"");
+        while (create.length() < SETTINGS.maxCommandBytes() - 10) {
+            create.append(",\"!\"");
+        }
+        byte[] value = create.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(value.length).isLessThanOrEqualTo(SETTINGS.maxCommandBytes());
+
+        harness.sendRaw("job-x", value);
+
+        assertThat(harness.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.path("reason").asText()).isEqualTo("schema_violation");
+            assertThat(rejection.path("message").asText())
+                    .startsWith("dependsOn[0]: must match")
+                    .endsWith(" more");
+        });
+        assertThat(harness.rejectionRecords().get(0).value().length)
+                .isLessThan(2 * SETTINGS.maxCommandBytes())
+                .isLessThan(1_048_576);
+    }
+
     @Test
     void shouldCountCommandsTransitionsAndTimers() {
         harness.send(commands.create("a")).send(commands.start("a", "L1")).advance(Duration.ofSeconds(11));
