@@ -329,6 +329,27 @@ class JoblineTopologyTest {
                 .isLessThan(1_048_576);
     }
 
+    /**
+     * A retry policy may allow delays up to a quarter of a long, tens of millions of years. A retry
+     * due after the year 9999 has no RFC 3339 time, so it is due at the latest one there is: the
+     * event stays readable against its schema, and the job can still be cancelled.
+     */
+    @Test
+    void shouldArmARetryDueAfterTheYear9999AtTheLatestTimeATimestampCanWrite() {
+        long thirtyThousandYears = 1_000_000_000_000_000L;
+        harness.send(commands.create("far", new RetrySpec(3, thirtyThousandYears, 2.0, thirtyThousandYears, 0.0)))
+                .send(commands.start("far", "L1"))
+                .send(commands.fail("far", "L1"));
+
+        JsonNode failed = last("far");
+        assertThat(failed.path("type").asText()).isEqualTo("job.failed");
+        assertThat(failed.at("/data/retry/retryAt").asText()).isEqualTo("9999-12-31T23:59:59.999Z");
+        assertThat(failed.at("/data/job/retryAt").asText()).isEqualTo("9999-12-31T23:59:59.999Z");
+
+        harness.send(commands.cancel("far"));
+        assertThat(last("far").path("type").asText()).isEqualTo("job.cancelled");
+    }
+
     @Test
     void shouldCountCommandsTransitionsAndTimers() {
         harness.send(commands.create("a")).send(commands.start("a", "L1")).advance(Duration.ofSeconds(11));
