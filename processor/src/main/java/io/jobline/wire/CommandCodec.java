@@ -218,6 +218,11 @@ public final class CommandCodec {
         if (notBeforeText != null) {
             if (Timestamps.isValid(notBeforeText.toUpperCase(java.util.Locale.ROOT))) {
                 notBefore = Timestamps.parse(notBeforeText.toUpperCase(java.util.Locale.ROOT));
+                if (!Timestamps.isWritable(notBefore)) {
+                    // It is written back in UTC: in the job's snapshots, and by the API forwarding it.
+                    fields.violations().add("notBefore: is outside the years 0000 to 9999 once in UTC");
+                    notBefore = null;
+                }
             } else {
                 fields.violations().add("notBefore: is not a valid RFC 3339 date-time");
             }

@@ -152,6 +152,40 @@ class CommandCodecTest {
                 .isInstanceOf(valid ? CommandRead.Valid.class : CommandRead.Invalid.class);
     }
 
+    /**
+     * A notBefore is written back in UTC, in the job's every snapshot and whenever the API forwards
+     * the command. One that only an offset keeps within the years 0000-9999 has no UTC form there.
+     */
+    @Test
+    void shouldRejectANotBeforeOutsideTheYears0000To9999InUtc() {
+        for (String notBefore : List.of("9999-12-31T23:00:00-05:00", "0000-01-01T00:00:00+01:00")) {
+            CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"notBefore\":\"" + notBefore + "\"}");
+
+            assertThat(read)
+                    .as(notBefore)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("notBefore: "));
+        }
+    }
+
+    @Test
+    void shouldReadBackANotBeforeAtEitherEndOfTheYears0000To9999() {
+        for (String notBefore :
+                List.of("9999-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z", "9999-12-31T18:00:00-05:00")) {
+            CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"notBefore\":\"" + notBefore + "\"}");
+
+            assertThat(read)
+                    .as(notBefore)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Valid.class,
+                            valid -> assertThat(CommandCodec.read(CommandCodec.write(valid.command())))
+                                    .isInstanceOf(CommandRead.Valid.class));
+        }
+    }
+
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
