@@ -350,6 +350,26 @@ class JoblineTopologyTest {
         assertThat(last("far").path("type").asText()).isEqualTo("job.cancelled");
     }
 
+    /**
+     * A recorded command's id may be 221 characters, a rejection's commandId at most 200 (longer
+     * ones are null, the command keeps them). One sent from outside on the wrong key is rejected.
+     */
+    @Test
+    void shouldRejectARecordedCommandWithTheLongestIdOnTheWrongKeyWithinTheRejectionSchema() {
+        String dependency = "a".repeat(200);
+        String recorded = "{\"type\":\"dependency.completed\",\"commandId\":\"dependency.completed:" + dependency
+                + "\",\"jobId\":\"job-b\",\"dependency\":\"" + dependency + "\",\"status\":\"completed\"}";
+
+        harness.sendRaw("job-x", recorded.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(harness.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.path("reason").asText()).isEqualTo("schema_violation");
+            assertThat(rejection.path("jobId").asText()).isEqualTo("job-b");
+            assertThat(rejection.path("commandId").isNull()).isTrue();
+            assertThat(rejection.at("/command/commandId").asText()).isEqualTo("dependency.completed:" + dependency);
+        });
+    }
+
     @Test
     void shouldCountCommandsTransitionsAndTimers() {
         harness.send(commands.create("a")).send(commands.start("a", "L1")).advance(Duration.ofSeconds(11));
