@@ -41,6 +41,10 @@ public final class CommandCodec {
     public static final int ID_LENGTH = 200;
     /** The most characters of a recorded command's id: the longest prefix, {@code dependency.completed:}, and a job id. */
     public static final int RECORDED_ID_LENGTH = "dependency.completed:".length() + ID_LENGTH;
+    /** The most digits a PostgreSQL numeric (so a jsonb number) holds before the decimal point. */
+    static final int NUMERIC_INTEGER_DIGITS = 131_072;
+    /** The most digits a PostgreSQL numeric holds after the decimal point. */
+    static final int NUMERIC_FRACTION_DIGITS = 16_383;
     /** The most violations a rejection's message lists; the rest are counted. */
     static final int LISTED_VIOLATIONS = 20;
 
@@ -304,6 +308,14 @@ public final class CommandCodec {
         if (node == null) {
             return null;
         }
+        String number = numberPostgresqlRefuses(node, "");
+        if (number != null) {
+            fields.violations()
+                    .add(name + ": " + number + " is a number past what PostgreSQL stores (at most "
+                            + NUMERIC_INTEGER_DIGITS + " digits before the point and " + NUMERIC_FRACTION_DIGITS
+                            + " after), so no event of the job could be stored");
+            return null;
+        }
         String json = Json.compact(node);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
@@ -317,6 +329,38 @@ public final class CommandCodec {
             }
         }
         return new JsonText(json);
+    }
+
+    /**
+     * The JSON pointer of the first number under {@code node} that a PostgreSQL numeric cannot hold,
+     * or null. Floats are read as BigDecimal, and other numbers are within Jackson's length limit.
+     */
+    private static String numberPostgresqlRefuses(JsonNode node, String pointer) {
+        if (node.isBigDecimal()) {
+            java.math.BigDecimal value = node.decimalValue();
+            boolean fits = value.scale() <= NUMERIC_FRACTION_DIGITS
+                    && (value.signum() == 0 || value.precision() - value.scale() <= NUMERIC_INTEGER_DIGITS);
+            return fits ? null : pointer;
+        }
+        if (node.isContainerNode()) {
+            if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    String found = numberPostgresqlRefuses(node.get(i), pointer + "/" + i);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            } else {
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
+                    String key = field.getKey().replace("~", "~0").replace("/", "~1");
+                    String found = numberPostgresqlRefuses(field.getValue(), pointer + "/" + key);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static Map<CommandType, Set<String>> allowedFields() {

@@ -186,6 +186,43 @@ class CommandCodecTest {
         }
     }
 
+    /**
+     * The sink stores every event, and so the job's payload and result, as jsonb, whose numbers are
+     * PostgreSQL numerics: at most 131072 digits before the point and 16383 after. A number past that
+     * is refused ("value overflows numeric format"), so no event of the job could ever be stored.
+     */
+    @Test
+    void shouldRejectAPayloadOrResultNumberThatPostgresqlCannotStore() {
+        for (String number : List.of("1e131072", "-9.9e131072", "1e-16384", "1.50e-16382", "0e-20000")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":[1," + number + "]}}");
+            CommandRead complete =
+                    read("{\"type\":\"job.complete\",\"commandId\":\"c1\",\"jobId\":\"j\",\"result\":{\"x\":" + number
+                            + "}}");
+
+            assertThat(create)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("payload: /a/1 "));
+            assertThat(complete)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("result: /x "));
+        }
+    }
+
+    @Test
+    void shouldKeepAPayloadNumberAtTheEdgeOfWhatPostgresqlStores() {
+        for (String number : List.of("1e131071", "-9.9e131071", "1e-16383", "1.5e-16382", "0e200000", "0.0")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":" + number + "}}");
+
+            assertThat(create).as(number).isInstanceOf(CommandRead.Valid.class);
+        }
+    }
+
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
