@@ -17,6 +17,9 @@ import java.util.function.UnaryOperator;
 public final class Lifecycle {
 
     public static final String DEFAULT_TENANT = "default";
+    /** 9999-12-31T23:59:59.999Z, the latest time RFC 3339 (four-digit years) can write. */
+    public static final long LATEST_TIME = 253_402_300_799_999L;
+
     static final String REASON_READY = "ready";
     static final String REASON_RETRY = "retry";
     static final String REASON_MANUAL_RETRY = "manual_retry";
@@ -381,12 +384,20 @@ public final class Lifecycle {
         Job job = change.current;
         int failures = job.failures() + 1;
         boolean retry = !job.finalAttempt() && job.retry().allowsRetry(failures, error.retryable());
-        Long retryAt = retry ? change.timestamp + job.retry().delayMs(job.jobId(), failures) : null;
+        Long retryAt = retry ? dueAfter(change.timestamp, job.retry().delayMs(job.jobId(), failures)) : null;
         change.emit(
                 EventType.FAILED,
                 JobStatus.FAILED,
                 error.code(),
                 b -> b.failures(failures).error(error).lease(null).retryAt(retryAt));
+    }
+
+    /**
+     * {@code t + delayMs}, but no later than {@link #LATEST_TIME}: a policy may allow delays of
+     * millions of years, and a time past the year 9999 has no RFC 3339 form for the events to carry.
+     */
+    static long dueAfter(long t, long delayMs) {
+        return delayMs > LATEST_TIME - t ? LATEST_TIME : t + delayMs;
     }
 
     private static Job.Builder disarmAll(Job.Builder builder) {

@@ -99,7 +99,8 @@ public final class CommandHandler {
                                     + "'; produce commands keyed by jobId",
                             null,
                             command.jobId(),
-                            command.commandId(),
+                            // A recorded command's id may be longer than a rejection names (its json keeps it).
+                            CommandCodec.idOrNull(command.commandId()),
                             command.type().wireName(),
                             valid.json(),
                             null,

@@ -1,5 +1,6 @@
 package io.jobline.wire;
 
+import io.jobline.domain.Lifecycle;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +15,8 @@ public final class Timestamps {
     private static final DateTimeFormatter OUT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** 0000-01-01T00:00:00.000Z, the earliest time RFC 3339 can write. */
+    private static final long EARLIEST = -62_167_219_200_000L;
 
     private Timestamps() {}
 
@@ -83,6 +86,11 @@ public final class Timestamps {
             text[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
+    }
+
+    /** Whether {@link #format} writes {@code epochMillis} as RFC 3339: years 0000 to 9999 in UTC. */
+    public static boolean isWritable(long epochMillis) {
+        return epochMillis >= EARLIEST && epochMillis <= Lifecycle.LATEST_TIME;
     }
 
     /** Epoch milliseconds of an RFC 3339 date-time with a zone offset, e.g. {@code 2026-11-29T10:00:00Z}. */

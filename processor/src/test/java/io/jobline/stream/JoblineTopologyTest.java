@@ -301,6 +301,75 @@ class JoblineTopologyTest {
                 .isEqualTo(4);
     }
 
+    /**
+     * A command within the size limit can hold tens of thousands of bad fields. Its rejection must
+     * still fit in a Kafka record (the producer's default max.request.size is 1 MiB): one that
+     * does not stops the processor, and every restart meets the same command again.
+     */
+    @Test
+    void shouldKeepTheRejectionOfACommandWithEveryFieldWrongWithinAKafkaRecord() {
+        StringBuilder create = new StringBuilder(
+                "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"job-x\",\"jobType\":\"t\",\"dependsOn\":[\"!\"");
+        while (create.length() < SETTINGS.maxCommandBytes() - 10) {
+            create.append(",\"!\"");
+        }
+        byte[] value = create.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(value.length).isLessThanOrEqualTo(SETTINGS.maxCommandBytes());
+
+        harness.sendRaw("job-x", value);
+
+        assertThat(harness.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.path("reason").asText()).isEqualTo("schema_violation");
+            assertThat(rejection.path("message").asText())
+                    .startsWith("dependsOn[0]: must match")
+                    .endsWith(" more");
+        });
+        assertThat(harness.rejectionRecords().get(0).value().length)
+                .isLessThan(2 * SETTINGS.maxCommandBytes())
+                .isLessThan(1_048_576);
+    }
+
+    /**
+     * A retry policy may allow delays up to a quarter of a long, tens of millions of years. A retry
+     * due after the year 9999 has no RFC 3339 time, so it is due at the latest one there is: the
+     * event stays readable against its schema, and the job can still be cancelled.
+     */
+    @Test
+    void shouldArmARetryDueAfterTheYear9999AtTheLatestTimeATimestampCanWrite() {
+        long thirtyThousandYears = 1_000_000_000_000_000L;
+        harness.send(commands.create("far", new RetrySpec(3, thirtyThousandYears, 2.0, thirtyThousandYears, 0.0)))
+                .send(commands.start("far", "L1"))
+                .send(commands.fail("far", "L1"));
+
+        JsonNode failed = last("far");
+        assertThat(failed.path("type").asText()).isEqualTo("job.failed");
+        assertThat(failed.at("/data/retry/retryAt").asText()).isEqualTo("9999-12-31T23:59:59.999Z");
+        assertThat(failed.at("/data/job/retryAt").asText()).isEqualTo("9999-12-31T23:59:59.999Z");
+
+        harness.send(commands.cancel("far"));
+        assertThat(last("far").path("type").asText()).isEqualTo("job.cancelled");
+    }
+
+    /**
+     * A recorded command's id may be 221 characters, a rejection's commandId at most 200 (longer
+     * ones are null, the command keeps them). One sent from outside on the wrong key is rejected.
+     */
+    @Test
+    void shouldRejectARecordedCommandWithTheLongestIdOnTheWrongKeyWithinTheRejectionSchema() {
+        String dependency = "a".repeat(200);
+        String recorded = "{\"type\":\"dependency.completed\",\"commandId\":\"dependency.completed:" + dependency
+                + "\",\"jobId\":\"job-b\",\"dependency\":\"" + dependency + "\",\"status\":\"completed\"}";
+
+        harness.sendRaw("job-x", recorded.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(harness.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.path("reason").asText()).isEqualTo("schema_violation");
+            assertThat(rejection.path("jobId").asText()).isEqualTo("job-b");
+            assertThat(rejection.path("commandId").isNull()).isTrue();
+            assertThat(rejection.at("/command/commandId").asText()).isEqualTo("dependency.completed:" + dependency);
+        });
+    }
+
     @Test
     void shouldCountCommandsTransitionsAndTimers() {
         harness.send(commands.create("a")).send(commands.start("a", "L1")).advance(Duration.ofSeconds(11));

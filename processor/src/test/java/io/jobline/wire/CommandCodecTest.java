@@ -152,6 +152,77 @@ class CommandCodecTest {
                 .isInstanceOf(valid ? CommandRead.Valid.class : CommandRead.Invalid.class);
     }
 
+    /**
+     * A notBefore is written back in UTC, in the job's every snapshot and whenever the API forwards
+     * the command. One that only an offset keeps within the years 0000-9999 has no UTC form there.
+     */
+    @Test
+    void shouldRejectANotBeforeOutsideTheYears0000To9999InUtc() {
+        for (String notBefore : List.of("9999-12-31T23:00:00-05:00", "0000-01-01T00:00:00+01:00")) {
+            CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"notBefore\":\"" + notBefore + "\"}");
+
+            assertThat(read)
+                    .as(notBefore)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("notBefore: "));
+        }
+    }
+
+    @Test
+    void shouldReadBackANotBeforeAtEitherEndOfTheYears0000To9999() {
+        for (String notBefore :
+                List.of("9999-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z", "9999-12-31T18:00:00-05:00")) {
+            CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"notBefore\":\"" + notBefore + "\"}");
+
+            assertThat(read)
+                    .as(notBefore)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Valid.class,
+                            valid -> assertThat(CommandCodec.read(CommandCodec.write(valid.command())))
+                                    .isInstanceOf(CommandRead.Valid.class));
+        }
+    }
+
+    /**
+     * The sink stores every event, and so the job's payload and result, as jsonb, whose numbers are
+     * PostgreSQL numerics: at most 131072 digits before the point and 16383 after. A number past that
+     * is refused ("value overflows numeric format"), so no event of the job could ever be stored.
+     */
+    @Test
+    void shouldRejectAPayloadOrResultNumberThatPostgresqlCannotStore() {
+        for (String number : List.of("1e131072", "-9.9e131072", "1e-16384", "1.50e-16382", "0e-20000")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":[1," + number + "]}}");
+            CommandRead complete =
+                    read("{\"type\":\"job.complete\",\"commandId\":\"c1\",\"jobId\":\"j\",\"result\":{\"x\":" + number
+                            + "}}");
+
+            assertThat(create)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("payload: /a/1 "));
+            assertThat(complete)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("result: /x "));
+        }
+    }
+
+    @Test
+    void shouldKeepAPayloadNumberAtTheEdgeOfWhatPostgresqlStores() {
+        for (String number : List.of("1e131071", "-9.9e131071", "1e-16383", "1.5e-16382", "0e200000", "0.0")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":" + number + "}}");
+
+            assertThat(create).as(number).isInstanceOf(CommandRead.Valid.class);
+        }
+    }
+
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
