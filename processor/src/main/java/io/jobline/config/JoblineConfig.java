@@ -97,7 +97,9 @@ public final class JoblineConfig {
     public static final ConfigKey<Integer> MAX_COMMAND_BYTES = new ConfigKey<>(
             "jobline.command.max.bytes",
             262_144,
-            "Largest command accepted; larger ones are rejected as too_large.",
+            "Largest command accepted; larger ones are rejected as too_large. Above the default, raise"
+                    + " Kafka's max.request.size (kafka.max.request.size) and the topics'"
+                    + " max.message.bytes too: a job's events carry its payload and its result.",
             ConfigKey.intAtLeast(256));
     public static final ConfigKey<Integer> MAX_DEPENDENCIES = new ConfigKey<>(
             "jobline.dependencies.max",

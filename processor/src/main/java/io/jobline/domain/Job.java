@@ -50,6 +50,12 @@ public record Job(
 
     /** How many heartbeat ids a job remembers to recognise a redelivered heartbeat. */
     public static final int HEARTBEAT_MEMORY = 16;
+    /**
+     * How many ids of other commands a job remembers: its create's and the latest others. Unbounded,
+     * a job retried by hand for weeks would outgrow the 1 MiB a Kafka record may have, and the
+     * processor would stop on writing its state.
+     */
+    public static final int COMMAND_MEMORY = 1_000;
 
     public Job {
         dependsOn = List.copyOf(dependsOn);
@@ -200,6 +206,9 @@ public record Job(
                 List<String> ids = new ArrayList<>(appliedCommandIds.size() + 1);
                 ids.addAll(appliedCommandIds);
                 ids.add(command.commandId());
+                if (ids.size() > COMMAND_MEMORY) {
+                    ids.remove(1); // the create's id stays: a create sent again is the likeliest repeat
+                }
                 appliedCommandIds = ids;
             }
             return this;

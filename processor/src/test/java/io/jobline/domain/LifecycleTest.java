@@ -445,6 +445,27 @@ class LifecycleTest {
         assertThat(job("b").status()).isEqualTo(JobStatus.FAILED);
     }
 
+    /** Its state stays within a Kafka record however often it is retried; its create stays known. */
+    @Test
+    void shouldRememberTheCreateAndTheLatestThousandCommandsOfAJobRetriedForWeeks() {
+        Command.Create create = commands.create("a", new RetrySpec(0, null, null, null, null));
+        apply(create, T0);
+        Command.Start firstStart = commands.start("a", "L0");
+        apply(firstStart, T0 + 1);
+        apply(commands.fail("a", "L0"), T0 + 2);
+        for (int i = 1; i <= 400; i++) {
+            apply(commands.retry("a"), T0 + 10L * i);
+            apply(commands.start("a", "L" + i), T0 + 10L * i + 1);
+            apply(commands.fail("a", "L" + i), T0 + 10L * i + 2);
+        }
+
+        assertThat(job("a").appliedCommandIds()).hasSize(Job.COMMAND_MEMORY).startsWith(create.commandId());
+        assertThat(apply(create, T0 + 5_000).outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(apply(firstStart, T0 + 5_001).rejection().reason())
+                .as("forgotten, so decided again")
+                .isEqualTo(RejectionReason.INVALID_TRANSITION);
+    }
+
     @Test
     void shouldCancelADependentWhoseDependencyFailed() {
         apply(commands.createDependingOn("b", "a"), T0);
