@@ -10,6 +10,7 @@ import io.jobline.wire.CommandCodec;
 import io.jobline.wire.CommandRead;
 import io.jobline.wire.Json;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -256,13 +257,16 @@ public final class JobsApi {
                             "wait is a duration like 10s, 500ms or 1m, not '" + value + "'")
                     .exception();
         }
-        long amount = Long.parseLong(m.group(1));
-        Duration wait = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofSeconds(amount);
+        long millisPerUnit = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            default -> 1_000;
         };
-        return wait.compareTo(maxWait) > 0 ? maxWait : wait;
+        // Any wait longer than the cap is the cap, however many digits it has.
+        BigInteger millis = new BigInteger(m.group(1)).multiply(BigInteger.valueOf(millisPerUnit));
+        return millis.compareTo(BigInteger.valueOf(maxWait.toMillis())) > 0
+                ? maxWait
+                : Duration.ofMillis(millis.longValueExact());
     }
 
     private static int parseLimit(String value) {
