@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,5 +90,26 @@ class ApiServerTest {
                     .isEqualTo(503);
             assertThat(response.body()).contains("outcomes cannot be followed yet");
         }
+    }
+
+    @Test
+    void shouldAnswerUnknownRoutesAndOversizedBodiesAsProblems() throws Exception {
+        HttpResponse<String> unknown = send("GET", "/v2/nothing", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("content-type")).hasValue(ApiServer.PROBLEM_JSON);
+        assertThat(unknown.body()).contains("\"status\":404");
+
+        HttpResponse<String> wrongMethod = send("DELETE", "/v1/jobs/j-1", null);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("content-type")).hasValue(ApiServer.PROBLEM_JSON);
+
+        byte[] big = new byte[2_000_000];
+        Arrays.fill(big, (byte) ' ');
+        big[0] = '{';
+        big[big.length - 1] = '}';
+        HttpResponse<String> tooLarge = send("POST", "/v1/jobs", big);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(tooLarge.headers().firstValue("content-type")).hasValue(ApiServer.PROBLEM_JSON);
+        assertThat(tooLarge.body()).contains("\"status\":413");
     }
 }
