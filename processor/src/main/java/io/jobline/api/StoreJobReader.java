@@ -43,8 +43,14 @@ public final class StoreJobReader implements JobReader {
 
     @Override
     public Optional<Snapshot> find(String jobId, String authorization, boolean forwarded) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(
-                JoblineTopology.JOB_STATE_STORE, jobId, Serdes.String().serializer());
+        KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(
+                    JoblineTopology.JOB_STATE_STORE, jobId, Serdes.String().serializer());
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            // not started yet, failed, or shutting down: another instance may answer meanwhile
+            throw notReady("the processor is not running (" + streams.state() + ")");
+        }
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw notReady("the processor has not assigned its partitions yet");
         }
@@ -61,7 +67,7 @@ public final class StoreJobReader implements JobReader {
                     JoblineTopology.JOB_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
             Job job = JobStateStore.decode(store.get(jobId));
             return job == null ? Optional.empty() : Optional.of(new Snapshot(job.tenant(), JobJson.write(job)));
-        } catch (InvalidStateStoreException e) {
+        } catch (InvalidStateStoreException | IllegalStateException e) {
             throw notReady("the job-state store is not queryable right now (" + e.getMessage() + ")");
         }
     }
