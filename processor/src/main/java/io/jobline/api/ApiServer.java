@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +67,16 @@ public final class ApiServer implements AutoCloseable {
                         .result(registry.scrape()));
         app.exception(Problem.ProblemException.class, (e, ctx) -> render(ctx, e.problem()));
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            render(ctx, Problem.of(500, "internal", "Internal Server Error", "the request failed: " + e));
+            // The cause stays in the log: its message may name hosts, users or internals.
+            String errorId = UUID.randomUUID().toString();
+            LOG.error("{} {} failed (error {})", ctx.method(), ctx.path(), errorId, e);
+            render(
+                    ctx,
+                    Problem.of(
+                            500,
+                            "internal",
+                            "Internal Server Error",
+                            "the request failed; the server's log has the cause, as error " + errorId));
         });
         // Javalin's own refusals (no such route, a method the route lacks, a body over the limit)
         // are problems too, like every other error.

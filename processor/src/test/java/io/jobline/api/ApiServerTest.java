@@ -27,6 +27,9 @@ class ApiServerTest {
     private static OutcomeTracker outcomes;
     private static CommandGateway gateway;
     private static ApiServer server;
+    /** What the job reader throws, when set. */
+    private static volatile RuntimeException readFailure;
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -36,7 +39,13 @@ class ApiServerTest {
         kafka.put("max.block.ms", "500");
         outcomes = new OutcomeTracker(kafka, "timeline", "rejections");
         gateway = new CommandGateway(kafka, "commands", outcomes);
-        JobReader reader = (jobId, authorization, forwarded) -> Optional.empty();
+        JobReader reader = (jobId, authorization, forwarded) -> {
+            RuntimeException failure = readFailure;
+            if (failure != null) {
+                throw failure;
+            }
+            return Optional.empty();
+        };
         JobQueries queries = new JobQueries() {
             @Override
             public Page list(String tenant, String status, String jobType, int limit, String cursor) {
@@ -111,5 +120,18 @@ class ApiServerTest {
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(tooLarge.headers().firstValue("content-type")).hasValue(ApiServer.PROBLEM_JSON);
         assertThat(tooLarge.body()).contains("\"status\":413");
+    }
+
+    @Test
+    void shouldNotShowAnUnexpectedFailureToTheClient() throws Exception {
+        readFailure = new IllegalStateException("pool jobline-api: connection to 10.1.2.3:5432 as admin refused");
+        try {
+            HttpResponse<String> response = send("GET", "/v1/jobs/j-1", null);
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.headers().firstValue("content-type")).hasValue(ApiServer.PROBLEM_JSON);
+            assertThat(response.body()).doesNotContain("IllegalStateException", "10.1.2.3", "admin");
+        } finally {
+            readFailure = null;
+        }
     }
 }
