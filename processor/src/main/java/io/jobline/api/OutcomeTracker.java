@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Correlates commands with their outcomes for {@code ?wait=}: follows the timeline and the
  * rejections (read_committed, every partition, from the end) and completes the future of a
- * command when its first committed event (causationid) or its rejection (commandId) appears.
+ * command when its first committed event (subject and causationid) or its rejection (jobId and
+ * commandId) appears.
  */
 public final class OutcomeTracker implements AutoCloseable {
 
@@ -37,7 +38,12 @@ public final class OutcomeTracker implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String timelineTopic;
     private final String rejectionsTopic;
-    private final Map<String, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+    /**
+     * Futures by job and commandId: a commandId is the client's choice and unique only within its
+     * job, so two tenants may well pick the same one for their own jobs.
+     */
+    private final Map<Key, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+
     private final Thread thread;
     private volatile boolean ready;
     private volatile boolean running = true;
@@ -73,13 +79,15 @@ public final class OutcomeTracker implements AutoCloseable {
     }
 
     /** Call before sending the command, so its outcome cannot slip past. */
-    public CompletableFuture<Outcome> expect(String commandId) {
-        return waiting.computeIfAbsent(commandId, id -> new CompletableFuture<>());
+    public CompletableFuture<Outcome> expect(String jobId, String commandId) {
+        return waiting.computeIfAbsent(new Key(jobId, commandId), id -> new CompletableFuture<>());
     }
 
-    public void forget(String commandId) {
-        waiting.remove(commandId);
+    public void forget(String jobId, String commandId) {
+        waiting.remove(new Key(jobId, commandId));
     }
+
+    private record Key(String jobId, String commandId) {}
 
     private void run() {
         try {
@@ -95,13 +103,13 @@ public final class OutcomeTracker implements AutoCloseable {
             partitions.forEach(consumer::position); // resolve now: what is sent after "ready" is after this
             ready = true;
             while (running) {
-                Map<String, JsonNode> lastEvents = new HashMap<>();
+                Map<Key, JsonNode> lastEvents = new HashMap<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (!waiting.isEmpty()) {
                         collect(record, lastEvents);
                     }
                 }
-                lastEvents.forEach((commandId, event) -> complete(commandId, new Outcome(event.at("/data/job"), null)));
+                lastEvents.forEach((key, event) -> complete(key, new Outcome(event.at("/data/job"), null)));
             }
         } catch (WakeupException e) {
             // closing
@@ -116,7 +124,7 @@ public final class OutcomeTracker implements AutoCloseable {
         }
     }
 
-    private void collect(ConsumerRecord<String, byte[]> record, Map<String, JsonNode> lastEvents) {
+    private void collect(ConsumerRecord<String, byte[]> record, Map<Key, JsonNode> lastEvents) {
         JsonNode value;
         try {
             value = Json.readTree(record.value());
@@ -124,20 +132,23 @@ public final class OutcomeTracker implements AutoCloseable {
             return; // not ours to judge: the sink records unreadable values
         }
         if (record.topic().equals(timelineTopic)) {
-            String commandId = value.path("causationid").asText(null);
-            if (commandId != null && waiting.containsKey(commandId)) {
-                lastEvents.put(commandId, value); // a command's events are consecutive: keep the last
+            Key key = new Key(
+                    value.path("subject").asText(null),
+                    value.path("causationid").asText(null));
+            if (waiting.containsKey(key)) {
+                lastEvents.put(key, value); // a command's events are consecutive: keep the last
             }
         } else {
-            String commandId = value.path("commandId").asText(null);
-            if (commandId != null) {
-                complete(commandId, new Outcome(null, value));
-            }
+            complete(
+                    new Key(
+                            value.path("jobId").asText(null),
+                            value.path("commandId").asText(null)),
+                    new Outcome(null, value));
         }
     }
 
-    private void complete(String commandId, Outcome outcome) {
-        CompletableFuture<Outcome> future = waiting.remove(commandId);
+    private void complete(Key key, Outcome outcome) {
+        CompletableFuture<Outcome> future = waiting.remove(key);
         if (future != null) {
             future.complete(outcome);
         }
