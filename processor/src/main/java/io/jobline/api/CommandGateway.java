@@ -58,7 +58,7 @@ public final class CommandGateway implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("waiting for the outcome failed", e.getCause());
         } finally {
-            outcomes.forget(command.jobId(), command.commandId());
+            outcomes.forget(command.jobId(), command.commandId(), outcome);
         }
     }
 

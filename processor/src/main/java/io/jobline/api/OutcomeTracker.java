@@ -40,9 +40,10 @@ public final class OutcomeTracker implements AutoCloseable {
     private final String rejectionsTopic;
     /**
      * Futures by job and commandId: a commandId is the client's choice and unique only within its
-     * job, so two tenants may well pick the same one for their own jobs.
+     * job, so two tenants may well pick the same one for their own jobs. Each request waits on
+     * its own future: a retry may wait for the same command while the first request still does.
      */
-    private final Map<Key, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+    private final Map<Key, List<CompletableFuture<Outcome>>> waiting = new ConcurrentHashMap<>();
 
     private final Thread thread;
     private volatile boolean ready;
@@ -80,11 +81,21 @@ public final class OutcomeTracker implements AutoCloseable {
 
     /** Call before sending the command, so its outcome cannot slip past. */
     public CompletableFuture<Outcome> expect(String jobId, String commandId) {
-        return waiting.computeIfAbsent(new Key(jobId, commandId), id -> new CompletableFuture<>());
+        CompletableFuture<Outcome> future = new CompletableFuture<>();
+        waiting.compute(new Key(jobId, commandId), (key, futures) -> {
+            List<CompletableFuture<Outcome>> all = futures == null ? new ArrayList<>(1) : futures;
+            all.add(future);
+            return all;
+        });
+        return future;
     }
 
-    public void forget(String jobId, String commandId) {
-        waiting.remove(new Key(jobId, commandId));
+    /** Stops following {@code future}, which {@link #expect} gave; others waiting for that command still wait. */
+    public void forget(String jobId, String commandId, CompletableFuture<Outcome> future) {
+        waiting.computeIfPresent(new Key(jobId, commandId), (key, futures) -> {
+            futures.remove(future);
+            return futures.isEmpty() ? null : futures;
+        });
     }
 
     private record Key(String jobId, String commandId) {}
@@ -148,9 +159,9 @@ public final class OutcomeTracker implements AutoCloseable {
     }
 
     private void complete(Key key, Outcome outcome) {
-        CompletableFuture<Outcome> future = waiting.remove(key);
-        if (future != null) {
-            future.complete(outcome);
+        List<CompletableFuture<Outcome>> futures = waiting.remove(key);
+        if (futures != null) {
+            futures.forEach(future -> future.complete(outcome));
         }
     }
 
@@ -175,6 +186,6 @@ public final class OutcomeTracker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        waiting.values().forEach(f -> f.cancel(false));
+        waiting.values().forEach(futures -> futures.forEach(f -> f.cancel(false)));
     }
 }

@@ -71,6 +71,17 @@ class OutcomeTrackerIT {
         assertThat(outcome.job().path("tenant").asText()).isEqualTo("acme");
     }
 
+    @Test
+    void shouldStillAnswerAWaitWhenAnotherWaitForTheSameCommandGaveUpFirst() throws Exception {
+        // a client retries with the same Idempotency-Key while its first request still waits
+        CompletableFuture<OutcomeTracker.Outcome> first = tracker.expect("acme-job", "c-2");
+        CompletableFuture<OutcomeTracker.Outcome> retry = tracker.expect("acme-job", "c-2");
+        tracker.forget("acme-job", "c-2", first); // the first request's shorter wait ran out
+
+        event("acme-job", "c-2", "acme");
+        assertThat(retry.get(30, TimeUnit.SECONDS).job().path("jobId").asText()).isEqualTo("acme-job");
+    }
+
     private void event(String jobId, String commandId, String tenant) throws Exception {
         String json = "{\"specversion\":\"1.0\",\"type\":\"job.created\",\"subject\":\"" + jobId
                 + "\",\"tenant\":\"" + tenant + "\",\"causationid\":\"" + commandId
