@@ -53,9 +53,25 @@ public final class JobsApi {
         String tenant = auth.tenantOf(ctx);
         ObjectNode body = body(ctx);
         if (!body.hasNonNull("jobId")) {
-            body.put("jobId", UUID.randomUUID().toString());
+            body.put("jobId", newJobId(ctx, body, tenant));
         }
         submit(ctx, CommandType.CREATE, body, tenant, 201);
+    }
+
+    /**
+     * A job id for a create that names none. A create that names its command (commandId, or
+     * Idempotency-Key) may be a retry: its job id follows from that command and the tenant, so
+     * that the retry reaches the same job and is a no-op there instead of creating a second one.
+     */
+    private static String newJobId(Context ctx, ObjectNode body, String tenant) {
+        String commandId =
+                body.hasNonNull("commandId") ? body.get("commandId").asText() : ctx.header("Idempotency-Key");
+        if (commandId == null || commandId.isBlank()) {
+            return UUID.randomUUID().toString();
+        }
+        String owner = tenant != null ? tenant : body.path("tenant").asText("");
+        return UUID.nameUUIDFromBytes((owner + "\n" + commandId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     void act(Context ctx) {
