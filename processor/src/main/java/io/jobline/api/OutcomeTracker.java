@@ -100,6 +100,9 @@ public final class OutcomeTracker implements AutoCloseable {
 
     private record Key(String jobId, String commandId) {}
 
+    /** The last event read so far of a command someone waits for. */
+    private record Held(Key key, TopicPartition partition, long offset, JsonNode event) {}
+
     private void run() {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -113,14 +116,27 @@ public final class OutcomeTracker implements AutoCloseable {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // resolve now: what is sent after "ready" is after this
             ready = true;
+            // A command's events are consecutive in its partition, but a poll may end between them:
+            // its last event so far is held until a later record of that partition, or the
+            // partition's end (the last stable offset, so the whole transaction), has been read.
+            Map<Key, Held> held = new HashMap<>();
+            Map<TopicPartition, Long> lastOffsets = new HashMap<>();
             while (running) {
-                Map<Key, JsonNode> lastEvents = new HashMap<>();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> record :
+                        consumer.poll(Duration.ofMillis(held.isEmpty() ? 200 : 10))) {
+                    lastOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset());
                     if (!waiting.isEmpty()) {
-                        collect(record, lastEvents);
+                        collect(record, held);
                     }
                 }
-                lastEvents.forEach((key, event) -> complete(key, new Outcome(event.at("/data/job"), null)));
+                held.values().removeIf(h -> {
+                    boolean ended = lastOffsets.get(h.partition()) > h.offset()
+                            || consumer.currentLag(h.partition()).orElse(-1) == 0;
+                    if (ended) {
+                        complete(h.key(), new Outcome(h.event().at("/data/job"), null));
+                    }
+                    return ended;
+                });
             }
         } catch (WakeupException e) {
             // closing
@@ -135,7 +151,7 @@ public final class OutcomeTracker implements AutoCloseable {
         }
     }
 
-    private void collect(ConsumerRecord<String, byte[]> record, Map<Key, JsonNode> lastEvents) {
+    private void collect(ConsumerRecord<String, byte[]> record, Map<Key, Held> held) {
         JsonNode value;
         try {
             value = Json.readTree(record.value());
@@ -147,7 +163,13 @@ public final class OutcomeTracker implements AutoCloseable {
                     value.path("subject").asText(null),
                     value.path("causationid").asText(null));
             if (waiting.containsKey(key)) {
-                lastEvents.put(key, value); // a command's events are consecutive: keep the last
+                held.put(
+                        key,
+                        new Held(
+                                key,
+                                new TopicPartition(record.topic(), record.partition()),
+                                record.offset(),
+                                value)); // keep the last
             }
         } else {
             complete(

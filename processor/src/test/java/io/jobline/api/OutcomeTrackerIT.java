@@ -82,6 +82,37 @@ class OutcomeTrackerIT {
         assertThat(retry.get(30, TimeUnit.SECONDS).job().path("jobId").asText()).isEqualTo("acme-job");
     }
 
+    @Test
+    void shouldAnswerWithTheJobAfterAllOfItsCommandsEventsWhenAPollEndsBetweenThem() throws Exception {
+        CompletableFuture<OutcomeTracker.Outcome> created = tracker.expect("acme-job", "c-3");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "outcomes-" + KafkaBrokerExtension.newRun());
+        try (KafkaProducer<String, byte[]> processor =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            // one transaction of the processor, as it commits many commands' events at once: the
+            // tracker's poll (2,000 records at most) ends between this command's two events
+            processor.initTransactions();
+            processor.beginTransaction();
+            for (int i = 0; i < 1_999; i++) {
+                processor.send(record("acme-job", "other-" + i, "job.scheduled", "scheduled"));
+            }
+            processor.send(record("acme-job", "c-3", "job.created", "pending"));
+            processor.send(record("acme-job", "c-3", "job.scheduled", "scheduled"));
+            processor.commitTransaction();
+        }
+        assertThat(created.get(30, TimeUnit.SECONDS).job().path("status").asText())
+                .isEqualTo("scheduled");
+    }
+
+    private ProducerRecord<String, byte[]> record(String jobId, String commandId, String type, String status) {
+        String json = "{\"specversion\":\"1.0\",\"type\":\"" + type + "\",\"subject\":\"" + jobId
+                + "\",\"tenant\":\"acme\",\"causationid\":\"" + commandId + "\",\"data\":{\"jobId\":\""
+                + jobId + "\",\"job\":{\"jobId\":\"" + jobId + "\",\"tenant\":\"acme\",\"status\":\"" + status
+                + "\"}}}";
+        return new ProducerRecord<>(timeline, 0, jobId, json.getBytes(StandardCharsets.UTF_8));
+    }
+
     private void event(String jobId, String commandId, String tenant) throws Exception {
         String json = "{\"specversion\":\"1.0\",\"type\":\"job.created\",\"subject\":\"" + jobId
                 + "\",\"tenant\":\"" + tenant + "\",\"causationid\":\"" + commandId
