@@ -3,12 +3,16 @@ package io.jobline.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.jobline.wire.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +25,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String PROBLEM_JSON = "application/problem+json";
+    private static final long MAX_REQUEST_BYTES = 1_048_576L;
 
     private final Javalin app;
     private final Map<String, BooleanSupplier> readiness;
@@ -34,7 +39,8 @@ public final class ApiServer implements AutoCloseable {
         metrics.bindTo(registry);
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
-            config.http.maxRequestSize = 1_048_576L;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.http.prefer405over404 = true;
             config.useVirtualThreads = false;
         });
         app.before(ctx -> ctx.attribute("jobline.start", System.nanoTime()));
@@ -61,23 +67,34 @@ public final class ApiServer implements AutoCloseable {
                         .result(registry.scrape()));
         app.exception(Problem.ProblemException.class, (e, ctx) -> render(ctx, e.problem()));
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            render(ctx, Problem.of(500, "internal", "Internal Server Error", "the request failed: " + e));
+            // The cause stays in the log: its message may name hosts, users or internals.
+            String errorId = UUID.randomUUID().toString();
+            LOG.error("{} {} failed (error {})", ctx.method(), ctx.path(), errorId, e);
+            render(
+                    ctx,
+                    Problem.of(
+                            500,
+                            "internal",
+                            "Internal Server Error",
+                            "the request failed; the server's log has the cause, as error " + errorId));
         });
-        app.error(404, ctx -> {
-            if (ctx.result() == null) {
-                render(ctx, Problem.of(404, "not-found", "Not Found", "no such resource: " + ctx.path()));
-            }
+        // Javalin's own refusals (no such route, a method the route lacks, a body over the limit)
+        // are problems too, like every other error.
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            String title = HttpStatus.forStatus(e.getStatus()).getMessage();
+            render(
+                    ctx,
+                    Problem.of(
+                            e.getStatus(),
+                            title.toLowerCase(Locale.ROOT).replace(' ', '-'),
+                            title,
+                            switch (e.getStatus()) {
+                                case 404 -> "no such resource: " + ctx.path();
+                                case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+                                case 413 -> "the body is larger than " + MAX_REQUEST_BYTES + " bytes";
+                                default -> e.getMessage();
+                            }));
         });
-        app.error(
-                405,
-                ctx -> render(
-                        ctx,
-                        Problem.of(
-                                405,
-                                "method-not-allowed",
-                                "Method Not Allowed",
-                                ctx.method() + " is not allowed on " + ctx.path())));
     }
 
     public ApiServer start(String host, int port) {

@@ -44,7 +44,7 @@ public final class CommandGateway implements AutoCloseable {
 
     /** Sends and waits up to {@code wait} for the command's event or rejection; empty when none came in time. */
     public Optional<OutcomeTracker.Outcome> sendAndWait(Command command, Duration wait) {
-        CompletableFuture<OutcomeTracker.Outcome> outcome = outcomes.expect(command.commandId());
+        CompletableFuture<OutcomeTracker.Outcome> outcome = outcomes.expect(command.jobId(), command.commandId());
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             send(command);
@@ -58,7 +58,7 @@ public final class CommandGateway implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("waiting for the outcome failed", e.getCause());
         } finally {
-            outcomes.forget(command.commandId());
+            outcomes.forget(command.jobId(), command.commandId(), outcome);
         }
     }
 

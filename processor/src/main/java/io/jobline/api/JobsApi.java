@@ -10,6 +10,7 @@ import io.jobline.wire.CommandCodec;
 import io.jobline.wire.CommandRead;
 import io.jobline.wire.Json;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -52,9 +53,25 @@ public final class JobsApi {
         String tenant = auth.tenantOf(ctx);
         ObjectNode body = body(ctx);
         if (!body.hasNonNull("jobId")) {
-            body.put("jobId", UUID.randomUUID().toString());
+            body.put("jobId", newJobId(ctx, body, tenant));
         }
         submit(ctx, CommandType.CREATE, body, tenant, 201);
+    }
+
+    /**
+     * A job id for a create that names none. A create that names its command (commandId, or
+     * Idempotency-Key) may be a retry: its job id follows from that command and the tenant, so
+     * that the retry reaches the same job and is a no-op there instead of creating a second one.
+     */
+    private static String newJobId(Context ctx, ObjectNode body, String tenant) {
+        String commandId =
+                body.hasNonNull("commandId") ? body.get("commandId").asText() : ctx.header("Idempotency-Key");
+        if (commandId == null || commandId.isBlank()) {
+            return UUID.randomUUID().toString();
+        }
+        String owner = tenant != null ? tenant : body.path("tenant").asText("");
+        return UUID.nameUUIDFromBytes((owner + "\n" + commandId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     void act(Context ctx) {
@@ -256,13 +273,16 @@ public final class JobsApi {
                             "wait is a duration like 10s, 500ms or 1m, not '" + value + "'")
                     .exception();
         }
-        long amount = Long.parseLong(m.group(1));
-        Duration wait = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofSeconds(amount);
+        long millisPerUnit = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            default -> 1_000;
         };
-        return wait.compareTo(maxWait) > 0 ? maxWait : wait;
+        // Any wait longer than the cap is the cap, however many digits it has.
+        BigInteger millis = new BigInteger(m.group(1)).multiply(BigInteger.valueOf(millisPerUnit));
+        return millis.compareTo(BigInteger.valueOf(maxWait.toMillis())) > 0
+                ? maxWait
+                : Duration.ofMillis(millis.longValueExact());
     }
 
     private static int parseLimit(String value) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Correlates commands with their outcomes for {@code ?wait=}: follows the timeline and the
  * rejections (read_committed, every partition, from the end) and completes the future of a
- * command when its first committed event (causationid) or its rejection (commandId) appears.
+ * command when its first committed event (subject and causationid) or its rejection (jobId and
+ * commandId) appears.
  */
 public final class OutcomeTracker implements AutoCloseable {
 
@@ -37,7 +38,13 @@ public final class OutcomeTracker implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String timelineTopic;
     private final String rejectionsTopic;
-    private final Map<String, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+    /**
+     * Futures by job and commandId: a commandId is the client's choice and unique only within its
+     * job, so two tenants may well pick the same one for their own jobs. Each request waits on
+     * its own future: a retry may wait for the same command while the first request still does.
+     */
+    private final Map<Key, List<CompletableFuture<Outcome>>> waiting = new ConcurrentHashMap<>();
+
     private final Thread thread;
     private volatile boolean ready;
     private volatile boolean running = true;
@@ -73,13 +80,28 @@ public final class OutcomeTracker implements AutoCloseable {
     }
 
     /** Call before sending the command, so its outcome cannot slip past. */
-    public CompletableFuture<Outcome> expect(String commandId) {
-        return waiting.computeIfAbsent(commandId, id -> new CompletableFuture<>());
+    public CompletableFuture<Outcome> expect(String jobId, String commandId) {
+        CompletableFuture<Outcome> future = new CompletableFuture<>();
+        waiting.compute(new Key(jobId, commandId), (key, futures) -> {
+            List<CompletableFuture<Outcome>> all = futures == null ? new ArrayList<>(1) : futures;
+            all.add(future);
+            return all;
+        });
+        return future;
     }
 
-    public void forget(String commandId) {
-        waiting.remove(commandId);
+    /** Stops following {@code future}, which {@link #expect} gave; others waiting for that command still wait. */
+    public void forget(String jobId, String commandId, CompletableFuture<Outcome> future) {
+        waiting.computeIfPresent(new Key(jobId, commandId), (key, futures) -> {
+            futures.remove(future);
+            return futures.isEmpty() ? null : futures;
+        });
     }
+
+    private record Key(String jobId, String commandId) {}
+
+    /** The last event read so far of a command someone waits for. */
+    private record Held(Key key, TopicPartition partition, long offset, JsonNode event) {}
 
     private void run() {
         try {
@@ -94,14 +116,27 @@ public final class OutcomeTracker implements AutoCloseable {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // resolve now: what is sent after "ready" is after this
             ready = true;
+            // A command's events are consecutive in its partition, but a poll may end between them:
+            // its last event so far is held until a later record of that partition, or the
+            // partition's end (the last stable offset, so the whole transaction), has been read.
+            Map<Key, Held> held = new HashMap<>();
+            Map<TopicPartition, Long> lastOffsets = new HashMap<>();
             while (running) {
-                Map<String, JsonNode> lastEvents = new HashMap<>();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> record :
+                        consumer.poll(Duration.ofMillis(held.isEmpty() ? 200 : 10))) {
+                    lastOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset());
                     if (!waiting.isEmpty()) {
-                        collect(record, lastEvents);
+                        collect(record, held);
                     }
                 }
-                lastEvents.forEach((commandId, event) -> complete(commandId, new Outcome(event.at("/data/job"), null)));
+                held.values().removeIf(h -> {
+                    boolean ended = lastOffsets.get(h.partition()) > h.offset()
+                            || consumer.currentLag(h.partition()).orElse(-1) == 0;
+                    if (ended) {
+                        complete(h.key(), new Outcome(h.event().at("/data/job"), null));
+                    }
+                    return ended;
+                });
             }
         } catch (WakeupException e) {
             // closing
@@ -116,7 +151,7 @@ public final class OutcomeTracker implements AutoCloseable {
         }
     }
 
-    private void collect(ConsumerRecord<String, byte[]> record, Map<String, JsonNode> lastEvents) {
+    private void collect(ConsumerRecord<String, byte[]> record, Map<Key, Held> held) {
         JsonNode value;
         try {
             value = Json.readTree(record.value());
@@ -124,22 +159,31 @@ public final class OutcomeTracker implements AutoCloseable {
             return; // not ours to judge: the sink records unreadable values
         }
         if (record.topic().equals(timelineTopic)) {
-            String commandId = value.path("causationid").asText(null);
-            if (commandId != null && waiting.containsKey(commandId)) {
-                lastEvents.put(commandId, value); // a command's events are consecutive: keep the last
+            Key key = new Key(
+                    value.path("subject").asText(null),
+                    value.path("causationid").asText(null));
+            if (waiting.containsKey(key)) {
+                held.put(
+                        key,
+                        new Held(
+                                key,
+                                new TopicPartition(record.topic(), record.partition()),
+                                record.offset(),
+                                value)); // keep the last
             }
         } else {
-            String commandId = value.path("commandId").asText(null);
-            if (commandId != null) {
-                complete(commandId, new Outcome(null, value));
-            }
+            complete(
+                    new Key(
+                            value.path("jobId").asText(null),
+                            value.path("commandId").asText(null)),
+                    new Outcome(null, value));
         }
     }
 
-    private void complete(String commandId, Outcome outcome) {
-        CompletableFuture<Outcome> future = waiting.remove(commandId);
-        if (future != null) {
-            future.complete(outcome);
+    private void complete(Key key, Outcome outcome) {
+        List<CompletableFuture<Outcome>> futures = waiting.remove(key);
+        if (futures != null) {
+            futures.forEach(future -> future.complete(outcome));
         }
     }
 
@@ -164,6 +208,6 @@ public final class OutcomeTracker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        waiting.values().forEach(f -> f.cancel(false));
+        waiting.values().forEach(futures -> futures.forEach(f -> f.cancel(false)));
     }
 }

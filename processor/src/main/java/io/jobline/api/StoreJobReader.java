@@ -43,25 +43,39 @@ public final class StoreJobReader implements JobReader {
 
     @Override
     public Optional<Snapshot> find(String jobId, String authorization, boolean forwarded) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(
-                JoblineTopology.JOB_STATE_STORE, jobId, Serdes.String().serializer());
+        KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(
+                    JoblineTopology.JOB_STATE_STORE, jobId, Serdes.String().serializer());
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            // not started yet, failed, or shutting down: another instance may answer meanwhile
+            throw notReady("the processor is not running (" + streams.state() + ")");
+        }
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw notReady("the processor has not assigned its partitions yet");
         }
-        if (!forwarded && !owner.activeHost().equals(self)) {
+        if (!owner.activeHost().equals(self)) {
+            if (forwarded) {
+                // The sender's metadata is older than a rebalance: this store has no say on the job.
+                throw notReady("this instance does not own the job's partition (any more); retry");
+            }
             return forward(owner.activeHost(), jobId, authorization);
         }
-        return local(jobId);
+        return local(jobId, owner.partition());
     }
 
-    /** Reads this instance's own store (also for reads forwarded here). */
-    public Optional<Snapshot> local(String jobId) {
+    /**
+     * Reads this instance's own store (also for reads forwarded here), in the job's partition only:
+     * a partition still restoring or just moved away is unavailable, not a job that does not exist.
+     */
+    private Optional<Snapshot> local(String jobId, int partition) {
         try {
             ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    JoblineTopology.JOB_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+                            JoblineTopology.JOB_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                    .withPartition(partition));
             Job job = JobStateStore.decode(store.get(jobId));
             return job == null ? Optional.empty() : Optional.of(new Snapshot(job.tenant(), JobJson.write(job)));
-        } catch (InvalidStateStoreException e) {
+        } catch (InvalidStateStoreException | IllegalStateException e) {
             throw notReady("the job-state store is not queryable right now (" + e.getMessage() + ")");
         }
     }

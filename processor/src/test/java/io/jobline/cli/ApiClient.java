@@ -40,6 +40,13 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
+    /** A GET as another instance forwards it: answered by the receiver, never forwarded again. */
+    Response getForwarded(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header(io.jobline.api.StoreJobReader.FORWARDED_HEADER, "1")
+                .GET());
+    }
+
     Response post(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("content-type", "application/json")

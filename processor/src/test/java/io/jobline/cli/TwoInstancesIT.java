@@ -54,6 +54,12 @@ class TwoInstancesIT {
                 assertThat(a.as("token-b").get("/v1/jobs/" + id).status())
                         .as("another tenant")
                         .isEqualTo(404);
+                // A read forwarded to an instance that does not own the job (its sender's metadata
+                // is older than a rebalance) must not pass for "no such job".
+                ApiClient nonOwner = owner(second, id) ? a : b;
+                assertThat(nonOwner.getForwarded("/v1/jobs/" + id).status())
+                        .as("%s forwarded to the instance that does not own it", id)
+                        .isEqualTo(503);
             }
             assertThat(ownedBySecond).as("jobs owned by the second instance").isBetween(1, jobs - 1);
         }

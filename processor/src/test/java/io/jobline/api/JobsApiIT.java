@@ -1,0 +1,98 @@
+package io.jobline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobline.testing.KafkaBrokerExtension;
+import io.jobline.wire.Json;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The job endpoints writing to a real broker, with no processor behind them. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class JobsApiIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static OutcomeTracker outcomes;
+    private static CommandGateway gateway;
+    private static ApiServer server;
+
+    @BeforeAll
+    static void start() {
+        String run = KafkaBrokerExtension.newRun();
+        KAFKA.broker().createTopics(2, "api-commands-" + run, "api-timeline-" + run, "api-rejections-" + run);
+        Properties kafka = new Properties();
+        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        outcomes = new OutcomeTracker(kafka, "api-timeline-" + run, "api-rejections-" + run);
+        gateway = new CommandGateway(kafka, "api-commands-" + run, outcomes);
+        JobReader reader = (jobId, authorization, forwarded) -> Optional.empty();
+        JobsApi jobs = new JobsApi(
+                gateway,
+                reader,
+                null,
+                new TenantAuth(Map.of("token-acme", "acme", "token-globex", "globex")),
+                Duration.ofSeconds(30));
+        server = new ApiServer(jobs, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of())
+                .start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        gateway.close();
+        outcomes.close();
+    }
+
+    @Test
+    void shouldCreateOneJobForCreatesRetriedWithTheSameIdempotencyKey() throws Exception {
+        JsonNode first = create("token-acme", "key-1").body();
+        JsonNode retried = create("token-acme", "key-1").body();
+        assertThat(retried.path("jobId").asText())
+                .as("the retry's job")
+                .isEqualTo(first.path("jobId").asText());
+        assertThat(retried.path("commandId").asText()).isEqualTo("key-1");
+
+        assertThat(create("token-acme", "key-2").body().path("jobId").asText())
+                .as("another key, another job")
+                .isNotEqualTo(first.path("jobId").asText());
+        assertThat(create("token-globex", "key-1").body().path("jobId").asText())
+                .as("another tenant's key, another job")
+                .isNotEqualTo(first.path("jobId").asText());
+    }
+
+    private static Reply create(String token, String idempotencyKey) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/jobs"))
+                .header("Authorization", "Bearer " + token)
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jobType\":\"report\"}"))
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    record Reply(int status, String text) {
+        JsonNode body() throws Exception {
+            return Json.MAPPER.readTree(text);
+        }
+    }
+}
