@@ -168,6 +168,8 @@ final class JoblineRuntime implements AutoCloseable {
                             processor.streams(), new HostInfo(config.get(JoblineConfig.API_ADVERTISED_HOST), apiPort))
                     : new PostgresJobReader(database);
             JobQueries queries = new PostgresJobQueries(database);
+            // Lists and histories come from PostgreSQL, whatever else this process runs.
+            readiness.put("database", queries::isReachable);
             JobsApi jobs = new JobsApi(
                     gateway, reader, queries, auth, Duration.ofMillis(config.get(JoblineConfig.API_WAIT_MAX_MS)));
             api = new ApiServer(jobs, registry, readiness).start(config.get(JoblineConfig.API_BIND), apiPort);

@@ -113,7 +113,9 @@ final class ApiScenario {
             assertThat(completedJobs.path("nextCursor").isNull()).isTrue();
         }
         assertThat(acme.get("/healthz").status()).isEqualTo(200);
-        assertThat(acme.get("/readyz").status()).isEqualTo(200);
+        ApiClient.Response ready = acme.get("/readyz");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body().path("checks").path("database").asText()).isEqualTo("ready");
         ApiClient.Response metrics = acme.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text())
