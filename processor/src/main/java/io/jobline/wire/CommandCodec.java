@@ -30,7 +30,9 @@ import java.util.Set;
  */
 public final class CommandCodec {
 
-    public static final TextPattern JOB_ID = TextPattern.repeated("A-Za-z0-9._:@-", 200);
+    /** A job id: also a Kafka key and a URL path segment, so "." and ".." (which paths resolve away) are not ones. */
+    public static final TextPattern JOB_ID = TextPattern.repeated("A-Za-z0-9._:@-", 200, ".", "..");
+
     static final TextPattern TENANT = TextPattern.repeated("A-Za-z0-9._-", 100);
     static final TextPattern TRACEPARENT = TextPattern.of("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     static final TextPattern RFC3339 = TextPattern.of(

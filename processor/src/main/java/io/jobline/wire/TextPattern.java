@@ -1,5 +1,6 @@
 package io.jobline.wire;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -14,25 +15,47 @@ public final class TextPattern {
     private final boolean[] allowed;
 
     private final int maxLength;
+    /** Whole values the repeated class would allow but the pattern does not. */
+    private final List<String> excluded;
 
-    private TextPattern(Pattern regex, boolean[] allowed, int maxLength) {
+    private TextPattern(Pattern regex, boolean[] allowed, int maxLength, List<String> excluded) {
         this.regex = regex;
         this.allowed = allowed;
         this.maxLength = maxLength;
+        this.excluded = excluded;
     }
 
     public static TextPattern of(String regex) {
-        return new TextPattern(Pattern.compile(regex), null, Integer.MAX_VALUE);
+        return new TextPattern(Pattern.compile(regex), null, Integer.MAX_VALUE, List.of());
     }
 
-    /** {@code [characterClass]{1,maxLength}}, for a class of ASCII characters. */
-    public static TextPattern repeated(String characterClass, int maxLength) {
+    /**
+     * {@code [characterClass]{1,maxLength}}, for a class of ASCII characters, but none of {@code
+     * excluded} (written as a lookahead in front, as the schema has it).
+     */
+    public static TextPattern repeated(String characterClass, int maxLength, String... excluded) {
         Pattern single = Pattern.compile("[" + characterClass + "]");
         boolean[] allowed = new boolean[128];
         for (char c = 0; c < 128; c++) {
             allowed[c] = single.matcher(String.valueOf(c)).matches();
         }
-        return new TextPattern(Pattern.compile("[" + characterClass + "]{1," + maxLength + "}"), allowed, maxLength);
+        StringBuilder regex = new StringBuilder();
+        if (excluded.length > 0) {
+            regex.append("(?!(");
+            for (int i = 0; i < excluded.length; i++) {
+                regex.append(i == 0 ? "" : "|");
+                for (char c : excluded[i].toCharArray()) {
+                    regex.append(Character.isLetterOrDigit(c) ? "" : "\\").append(c);
+                }
+            }
+            regex.append(")$)");
+        }
+        regex.append('[')
+                .append(characterClass)
+                .append("]{1,")
+                .append(maxLength)
+                .append('}');
+        return new TextPattern(Pattern.compile(regex.toString()), allowed, maxLength, List.of(excluded));
     }
 
     public boolean matches(String value) {
@@ -49,7 +72,7 @@ public final class TextPattern {
                 return false;
             }
         }
-        return true;
+        return !excluded.contains(value);
     }
 
     /** The regular expression, as error messages and the schema state it. */

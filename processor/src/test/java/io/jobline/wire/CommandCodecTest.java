@@ -251,4 +251,27 @@ class CommandCodecTest {
                     .isEmpty();
         }
     }
+
+    /** They are path segments in the API's URLs, which resolve them away: no such job could be read. */
+    @Test
+    void shouldRefuseDotAndDotDotAsJobIdsButNotOtherDots() {
+        for (String id : List.of(".", "..")) {
+            String json = "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"" + id + "\",\"jobType\":\"t\"}";
+            assertThat(read(json))
+                    .as(id)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message())
+                                    .isEqualTo("jobId: must match (?!(\\.|\\.\\.)$)[A-Za-z0-9._:@-]{1,200}"));
+            assertThat(Schemas.errors(SchemaName.COMMAND, Json.tree(json.getBytes(StandardCharsets.UTF_8))))
+                    .as(id)
+                    .isNotEmpty();
+        }
+        for (String id : List.of("...", ".a", "a..")) {
+            assertThat(read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"" + id
+                            + "\",\"jobType\":\"t\"}"))
+                    .as(id)
+                    .isInstanceOf(CommandRead.Valid.class);
+        }
+    }
 }
