@@ -445,6 +445,24 @@ class LifecycleTest {
         assertThat(job("b").status()).isEqualTo(JobStatus.FAILED);
     }
 
+    /**
+     * A job failed in a cycle did watch its dependencies: a job.retry of it is refused, but must not
+     * say it was failed before it watched them (only sealed mode fails a job that early).
+     */
+    @Test
+    void shouldRefuseTheRetryOfAJobFailedInADependencyCycleNamingTheCycle() {
+        Decision a = apply(commands.createDependingOn("a", "b"), T0);
+        apply(commands.createDependingOn("b", "a"), T0 + 1);
+        apply(a.followUps().get(0), T0 + 2); // a's watch reaches b, which waits for a: b fails
+
+        Decision refused = apply(commands.retry("b"), T0 + 3);
+
+        assertThat(refused.rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+        assertThat(refused.rejection().message())
+                .doesNotContain("failed before it watched its dependencies")
+                .contains("depend on each other");
+    }
+
     /** Its state stays within a Kafka record however often it is retried; its create stays known. */
     @Test
     void shouldRememberTheCreateAndTheLatestThousandCommandsOfAJobRetriedForWeeks() {
