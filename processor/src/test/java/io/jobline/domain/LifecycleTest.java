@@ -446,6 +446,26 @@ class LifecycleTest {
     }
 
     /**
+     * a and b on two partitions, created in one commit interval: both watches are written before
+     * either is answered, so each reaches a job still waiting for the other. The README says one
+     * fails and "the other is cancelled with upstream_failed"; here both fail.
+     */
+    @Test
+    void shouldEndBothJobsOfACycleWhoseWatchesCross() {
+        Decision a = apply(commands.createDependingOn("a", "b"), T0);
+        Decision b = apply(commands.createDependingOn("b", "a"), T0 + 1);
+
+        Decision bFailed = apply(a.followUps().get(0), T0 + 2); // a's watch reaches b
+        Decision aFailed = apply(b.followUps().get(0), T0 + 3); // b's watch reaches a, before b's answer
+        apply(bFailed.followUps().get(0), T0 + 4);
+        apply(aFailed.followUps().get(0), T0 + 5);
+
+        assertThat(job("b").error().code()).isEqualTo(JobError.DEPENDENCY_CYCLE);
+        assertThat(job("a").status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job("a").error().code()).isEqualTo(JobError.DEPENDENCY_CYCLE);
+    }
+
+    /**
      * A job failed in a cycle did watch its dependencies: a job.retry of it is refused, but must not
      * say it was failed before it watched them (only sealed mode fails a job that early).
      */
