@@ -483,6 +483,29 @@ class LifecycleTest {
                 .contains("depend on each other");
     }
 
+    /** README: "its create's and the latest 1,000 others ... repeated after 1,000 newer ones is decided again". */
+    @Test
+    void shouldStillKnowACommandFollowedByNineHundredNinetyNineNewerOnes() {
+        apply(commands.create("a", new RetrySpec(0, null, null, null, null)), T0);
+        Command.Start firstStart = commands.start("a", "L0");
+        apply(firstStart, T0 + 1);
+        int newer = 0;
+        apply(commands.fail("a", "L0"), T0 + 2);
+        newer++;
+        for (int i = 1; newer < 999; i++) {
+            apply(commands.retry("a"), T0 + 10L * i);
+            apply(commands.start("a", "L" + i), T0 + 10L * i + 1);
+            newer += 2;
+            if (newer < 999) {
+                apply(commands.fail("a", "L" + i), T0 + 10L * i + 2);
+                newer++;
+            }
+        }
+
+        assertThat(newer).isEqualTo(999);
+        assertThat(apply(firstStart, T0 + 50_000).outcome()).isEqualTo(Outcome.DUPLICATE);
+    }
+
     /** Its state stays within a Kafka record however often it is retried; its create stays known. */
     @Test
     void shouldRememberTheCreateAndTheLatestThousandCommandsOfAJobRetriedForWeeks() {
@@ -497,7 +520,7 @@ class LifecycleTest {
             apply(commands.fail("a", "L" + i), T0 + 10L * i + 2);
         }
 
-        assertThat(job("a").appliedCommandIds()).hasSize(Job.COMMAND_MEMORY).startsWith(create.commandId());
+        assertThat(job("a").appliedCommandIds()).hasSize(1 + Job.COMMAND_MEMORY).startsWith(create.commandId());
         assertThat(apply(create, T0 + 5_000).outcome()).isEqualTo(Outcome.DUPLICATE);
         assertThat(apply(firstStart, T0 + 5_001).rejection().reason())
                 .as("forgotten, so decided again")
