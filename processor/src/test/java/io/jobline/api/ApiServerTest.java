@@ -102,6 +102,16 @@ class ApiServerTest {
     }
 
     @Test
+    void shouldCapEveryWaitLongerThanTheMaximumAtTheMaximum() {
+        JobsApi jobs = new JobsApi(null, null, null, null, Duration.ofSeconds(30));
+        for (String wait : List.of("99999999999999999999", "999999999999999999m", "99999999999999999999ms", "31s")) {
+            assertThat(jobs.parseWait(wait)).as(wait).isEqualTo(Duration.ofSeconds(30));
+        }
+        assertThat(jobs.parseWait("1500ms")).isEqualTo(Duration.ofMillis(1_500));
+        assertThat(jobs.parseWait("30s")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void shouldAnswerUnknownRoutesAndOversizedBodiesAsProblems() throws Exception {
         HttpResponse<String> unknown = send("GET", "/v2/nothing", null);
         assertThat(unknown.statusCode()).isEqualTo(404);
