@@ -111,6 +111,26 @@ class ApiServerTest {
         assertThat(jobs.parseWait("30s")).isEqualTo(Duration.ofSeconds(30));
     }
 
+    /** The first 20 schema violations, then how many more, as a rejection's message lists them. */
+    @Test
+    void shouldListTheFirstTwentySchemaViolationsOfARefusedCreateAndCountTheRest() throws Exception {
+        StringBuilder dependsOn = new StringBuilder("\"!0\"");
+        for (int i = 1; i < 25; i++) {
+            dependsOn.append(",\"!").append(i).append('"');
+        }
+        byte[] create = ("{\"jobId\":\"j-1\",\"jobType\":\"t\",\"dependsOn\":[" + dependsOn + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = send("POST", "/v1/jobs", create);
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(io.jobline.wire.Json.MAPPER.readTree(response.body()).path("errors"))
+                .as(response.body())
+                .hasSize(21)
+                .last()
+                .satisfies(more -> assertThat(more.asText()).isEqualTo("and 5 more"));
+    }
+
     @Test
     void shouldAnswerUnknownRoutesAndOversizedBodiesAsProblems() throws Exception {
         HttpResponse<String> unknown = send("GET", "/v2/nothing", null);
