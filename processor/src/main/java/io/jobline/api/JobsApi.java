@@ -260,7 +260,8 @@ public final class JobsApi {
         return (ObjectNode) node;
     }
 
-    private Duration parseWait(String value) {
+    /** The wait a {@code ?wait=} asks for, capped at the configured maximum. */
+    Duration parseWait(String value) {
         if (value == null || value.isBlank()) {
             return Duration.ZERO;
         }

@@ -51,7 +51,7 @@ public record Job(
     /** How many heartbeat ids a job remembers to recognise a redelivered heartbeat. */
     public static final int HEARTBEAT_MEMORY = 16;
     /**
-     * How many ids of other commands a job remembers: its create's and the latest others. Unbounded,
+     * How many ids of other commands a job remembers besides its create's: the latest ones. Unbounded,
      * a job retried by hand for weeks would outgrow the 1 MiB a Kafka record may have, and the
      * processor would stop on writing its state.
      */
@@ -206,7 +206,7 @@ public record Job(
                 List<String> ids = new ArrayList<>(appliedCommandIds.size() + 1);
                 ids.addAll(appliedCommandIds);
                 ids.add(command.commandId());
-                if (ids.size() > COMMAND_MEMORY) {
+                if (ids.size() > 1 + COMMAND_MEMORY) {
                     ids.remove(1); // the create's id stays: a create sent again is the likeliest repeat
                 }
                 appliedCommandIds = ids;

@@ -243,6 +243,14 @@ public final class Lifecycle {
                     "job.retry of job " + job.jobId() + ": " + blocked
                             + "; add it to the processor's egress allowlist, then retry");
         }
+        // A job failed in a dependency cycle still waits for the job that waits for it: scheduled
+        // again, it would run before a dependency that has not completed.
+        if (job.error() != null && JobError.DEPENDENCY_CYCLE.equals(job.error().code())) {
+            return Decision.rejected(
+                    job,
+                    RejectionReason.INVALID_TRANSITION,
+                    "job.retry of job " + job.jobId() + ": " + job.error().message());
+        }
         // Only a job that sealed mode failed at creation can still wait for what admission waits
         // for: it never watched its dependencies, and its notBefore may lie ahead.
         if (!job.awaiting().isEmpty()) {

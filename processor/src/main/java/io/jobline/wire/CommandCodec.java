@@ -26,7 +26,7 @@ import java.util.Set;
 /**
  * Commands to and from JSON, as {@code schemas/command.schema.json} defines them. Reading
  * validates fully and never throws: anything that is not a valid command comes back as
- * {@link CommandRead.Invalid} with the reason and every violation found.
+ * {@link CommandRead.Invalid} with the reason and every violation found (the first 20 listed).
  */
 public final class CommandCodec {
 

@@ -102,6 +102,36 @@ class ApiServerTest {
     }
 
     @Test
+    void shouldCapEveryWaitLongerThanTheMaximumAtTheMaximum() {
+        JobsApi jobs = new JobsApi(null, null, null, null, Duration.ofSeconds(30));
+        for (String wait : List.of("99999999999999999999", "999999999999999999m", "99999999999999999999ms", "31s")) {
+            assertThat(jobs.parseWait(wait)).as(wait).isEqualTo(Duration.ofSeconds(30));
+        }
+        assertThat(jobs.parseWait("1500ms")).isEqualTo(Duration.ofMillis(1_500));
+        assertThat(jobs.parseWait("30s")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    /** The first 20 schema violations, then how many more, as a rejection's message lists them. */
+    @Test
+    void shouldListTheFirstTwentySchemaViolationsOfARefusedCreateAndCountTheRest() throws Exception {
+        StringBuilder dependsOn = new StringBuilder("\"!0\"");
+        for (int i = 1; i < 25; i++) {
+            dependsOn.append(",\"!").append(i).append('"');
+        }
+        byte[] create = ("{\"jobId\":\"j-1\",\"jobType\":\"t\",\"dependsOn\":[" + dependsOn + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = send("POST", "/v1/jobs", create);
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(io.jobline.wire.Json.MAPPER.readTree(response.body()).path("errors"))
+                .as(response.body())
+                .hasSize(21)
+                .last()
+                .satisfies(more -> assertThat(more.asText()).isEqualTo("and 5 more"));
+    }
+
+    @Test
     void shouldAnswerUnknownRoutesAndOversizedBodiesAsProblems() throws Exception {
         HttpResponse<String> unknown = send("GET", "/v2/nothing", null);
         assertThat(unknown.statusCode()).isEqualTo(404);

@@ -445,6 +445,67 @@ class LifecycleTest {
         assertThat(job("b").status()).isEqualTo(JobStatus.FAILED);
     }
 
+    /**
+     * a and b on two partitions, created in one commit interval: both watches are written before
+     * either is answered, so each reaches a job still waiting for the other. The README says one
+     * fails and "the other is cancelled with upstream_failed"; here both fail.
+     */
+    @Test
+    void shouldEndBothJobsOfACycleWhoseWatchesCross() {
+        Decision a = apply(commands.createDependingOn("a", "b"), T0);
+        Decision b = apply(commands.createDependingOn("b", "a"), T0 + 1);
+
+        Decision bFailed = apply(a.followUps().get(0), T0 + 2); // a's watch reaches b
+        Decision aFailed = apply(b.followUps().get(0), T0 + 3); // b's watch reaches a, before b's answer
+        apply(bFailed.followUps().get(0), T0 + 4);
+        apply(aFailed.followUps().get(0), T0 + 5);
+
+        assertThat(job("b").error().code()).isEqualTo(JobError.DEPENDENCY_CYCLE);
+        assertThat(job("a").status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job("a").error().code()).isEqualTo(JobError.DEPENDENCY_CYCLE);
+    }
+
+    /**
+     * A job failed in a cycle did watch its dependencies: a job.retry of it is refused, but must not
+     * say it was failed before it watched them (only sealed mode fails a job that early).
+     */
+    @Test
+    void shouldRefuseTheRetryOfAJobFailedInADependencyCycleNamingTheCycle() {
+        Decision a = apply(commands.createDependingOn("a", "b"), T0);
+        apply(commands.createDependingOn("b", "a"), T0 + 1);
+        apply(a.followUps().get(0), T0 + 2); // a's watch reaches b, which waits for a: b fails
+
+        Decision refused = apply(commands.retry("b"), T0 + 3);
+
+        assertThat(refused.rejection().reason()).isEqualTo(RejectionReason.INVALID_TRANSITION);
+        assertThat(refused.rejection().message())
+                .doesNotContain("failed before it watched its dependencies")
+                .contains("depend on each other");
+    }
+
+    /** README: "its create's and the latest 1,000 others ... repeated after 1,000 newer ones is decided again". */
+    @Test
+    void shouldStillKnowACommandFollowedByNineHundredNinetyNineNewerOnes() {
+        apply(commands.create("a", new RetrySpec(0, null, null, null, null)), T0);
+        Command.Start firstStart = commands.start("a", "L0");
+        apply(firstStart, T0 + 1);
+        int newer = 0;
+        apply(commands.fail("a", "L0"), T0 + 2);
+        newer++;
+        for (int i = 1; newer < 999; i++) {
+            apply(commands.retry("a"), T0 + 10L * i);
+            apply(commands.start("a", "L" + i), T0 + 10L * i + 1);
+            newer += 2;
+            if (newer < 999) {
+                apply(commands.fail("a", "L" + i), T0 + 10L * i + 2);
+                newer++;
+            }
+        }
+
+        assertThat(newer).isEqualTo(999);
+        assertThat(apply(firstStart, T0 + 50_000).outcome()).isEqualTo(Outcome.DUPLICATE);
+    }
+
     /** Its state stays within a Kafka record however often it is retried; its create stays known. */
     @Test
     void shouldRememberTheCreateAndTheLatestThousandCommandsOfAJobRetriedForWeeks() {
@@ -459,7 +520,7 @@ class LifecycleTest {
             apply(commands.fail("a", "L" + i), T0 + 10L * i + 2);
         }
 
-        assertThat(job("a").appliedCommandIds()).hasSize(Job.COMMAND_MEMORY).startsWith(create.commandId());
+        assertThat(job("a").appliedCommandIds()).hasSize(1 + Job.COMMAND_MEMORY).startsWith(create.commandId());
         assertThat(apply(create, T0 + 5_000).outcome()).isEqualTo(Outcome.DUPLICATE);
         assertThat(apply(firstStart, T0 + 5_001).rejection().reason())
                 .as("forgotten, so decided again")
