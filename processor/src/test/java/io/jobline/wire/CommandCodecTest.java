@@ -136,6 +136,23 @@ class CommandCodecTest {
         });
     }
 
+    /** A recorded command's id is its prefix and a job id, and a job id is never . or .. */
+    @Test
+    void shouldRefuseARecordedCommandIdEndingInADotJobIdAsTheSchemaDoes() {
+        for (String type : List.of("dependency.watch", "dependency.completed", "dependency.failed")) {
+            String own = type.equals("dependency.watch")
+                    ? "\"dependent\":\"d\""
+                    : "\"dependency\":\"d\",\"status\":\""
+                            + (type.equals("dependency.completed") ? "completed" : "failed") + "\"";
+            for (String jobIdPart : List.of(".", "..")) {
+                assertAgreesWithTheSchema(
+                        "{\"type\":\"" + type + "\",\"commandId\":\"" + type + ":" + jobIdPart + "\",\"jobId\":\"j\","
+                                + own + "}",
+                        false);
+            }
+        }
+    }
+
     private static String createOfType(String jobType) {
         return "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"" + jobType + "\"}";
     }
