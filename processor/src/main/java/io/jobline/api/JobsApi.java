@@ -59,18 +59,18 @@ public final class JobsApi {
     }
 
     /**
-     * A job id for a create that names none. A create that names its command (commandId, or
-     * Idempotency-Key) may be a retry: its job id follows from that command and the tenant, so
-     * that the retry reaches the same job and is a no-op there instead of creating a second one.
+     * A job id for a create that names none. One sent with an Idempotency-Key may be a retry of
+     * that request: its job id follows from the key and the tenant, so that the retry reaches the
+     * same job and is a no-op there instead of creating a second one. A commandId in the body does
+     * not count: it is unique only within its job, and a client may give every create the same.
      */
     private static String newJobId(Context ctx, ObjectNode body, String tenant) {
-        String commandId =
-                body.hasNonNull("commandId") ? body.get("commandId").asText() : ctx.header("Idempotency-Key");
-        if (commandId == null || commandId.isBlank()) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null || key.isBlank()) {
             return UUID.randomUUID().toString();
         }
         String owner = tenant != null ? tenant : body.path("tenant").asText("");
-        return UUID.nameUUIDFromBytes((owner + "\n" + commandId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        return UUID.nameUUIDFromBytes((owner + "\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toString();
     }
 

@@ -79,13 +79,31 @@ class JobsApiIT {
                 .isNotEqualTo(first.path("jobId").asText());
     }
 
+    /** A commandId is unique only within its job: two creates may both be "create" and are two jobs. */
+    @Test
+    void shouldCreateTwoJobsForTwoCreatesWithoutJobIdThatGiveTheSameCommandId() throws Exception {
+        String body = "{\"jobType\":\"report\",\"commandId\":\"create\"}";
+        JsonNode first = create("token-acme", null, body).body();
+        JsonNode second = create("token-acme", null, body).body();
+
+        assertThat(second.path("jobId").asText())
+                .isNotEqualTo(first.path("jobId").asText());
+        assertThat(second.path("commandId").asText()).isEqualTo("create");
+    }
+
     private static Reply create(String token, String idempotencyKey) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/jobs"))
+        return create(token, idempotencyKey, "{\"jobType\":\"report\"}");
+    }
+
+    private static Reply create(String token, String idempotencyKey, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/v1/jobs"))
                 .header("Authorization", "Bearer " + token)
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jobType\":\"report\"}"))
-                .build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return new Reply(response.statusCode(), response.body());
     }
