@@ -140,8 +140,9 @@ public final class JobsApi {
 
     private void submit(Context ctx, CommandType type, ObjectNode body, String tenant, int createdStatus) {
         body.put("type", type.wireName());
-        if (tenant != null) {
-            JsonNode asked = body.get("tenant");
+        JsonNode asked = body.get("tenant");
+        // A null tenant is left for the codec to refuse, as it is without a token: null is no value.
+        if (tenant != null && (asked == null || !asked.isNull())) {
             if (asked != null && !tenant.equals(asked.asText())) {
                 throw Problem.of(
                                 403,
