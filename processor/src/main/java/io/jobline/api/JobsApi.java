@@ -11,6 +11,7 @@ import io.jobline.wire.CommandRead;
 import io.jobline.wire.Json;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class JobsApi {
             return UUID.randomUUID().toString();
         }
         String owner = tenant != null ? tenant : body.path("tenant").asText("");
-        return UUID.nameUUIDFromBytes((owner + "\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        return UUID.nameUUIDFromBytes((owner + "\n" + key).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
 

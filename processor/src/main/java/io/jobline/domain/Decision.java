@@ -44,6 +44,10 @@ public record Decision(
         return new Decision(outcome, before, value, events, rejection, followUps, watchedBy, notifyDependents);
     }
 
+    Decision withWatchedBy(String dependent) {
+        return new Decision(outcome, before, after, events, rejection, followUps, dependent, notifyDependents);
+    }
+
     /** Whether the job's state must be written back (it changed). */
     public boolean changed() {
         return after != before;

@@ -237,35 +237,24 @@ public final class Lifecycle {
         // The policy is the one in force now: an allowlist widened since the job failed admits it.
         String blocked = egressBlocked(job.egress());
         if (blocked != null) {
-            return Decision.rejected(
-                    job,
-                    RejectionReason.INVALID_TRANSITION,
-                    "job.retry of job " + job.jobId() + ": " + blocked
-                            + "; add it to the processor's egress allowlist, then retry");
+            return retryRefused(job, blocked + "; add it to the processor's egress allowlist, then retry");
         }
         // A job failed in a dependency cycle still waits for the job that waits for it: scheduled
         // again, it would run before a dependency that has not completed.
         if (job.error() != null && JobError.DEPENDENCY_CYCLE.equals(job.error().code())) {
-            return Decision.rejected(
-                    job,
-                    RejectionReason.INVALID_TRANSITION,
-                    "job.retry of job " + job.jobId() + ": " + job.error().message());
+            return retryRefused(job, job.error().message());
         }
         // Only a job that sealed mode failed at creation can still wait for what admission waits
         // for: it never watched its dependencies, and its notBefore may lie ahead.
         if (!job.awaiting().isEmpty()) {
-            return Decision.rejected(
+            return retryRefused(
                     job,
-                    RejectionReason.INVALID_TRANSITION,
-                    "job.retry of job " + job.jobId() + ": it was failed before it watched its dependencies "
-                            + job.awaiting() + "; create it again under a new jobId");
+                    "it was failed before it watched its dependencies " + job.awaiting()
+                            + "; create it again under a new jobId");
         }
         if (job.notBefore() != null && t < job.notBefore()) {
-            return Decision.rejected(
-                    job,
-                    RejectionReason.INVALID_TRANSITION,
-                    "job.retry of job " + job.jobId() + " before its notBefore, "
-                            + Instant.ofEpochMilli(job.notBefore()) + "; retry it from then on");
+            return retryRefused(
+                    job, "before its notBefore, " + Instant.ofEpochMilli(job.notBefore()) + "; retry it from then on");
         }
         Change change = new Change(job, retry, t);
         Admission admission = policy.egress().admission();
@@ -330,8 +319,9 @@ public final class Lifecycle {
 
     /**
      * The dependent waits for this job, which waits for the dependent: neither can ever be
-     * scheduled. This job fails, not retryable, and the dependent hears of it as of any failed
-     * dependency (it is cancelled, upstream_failed). Longer cycles are not found (README).
+     * scheduled. This job fails, not retryable, and the dependent joins its dependents index, to
+     * hear of it as of any failed dependency (it is cancelled, upstream_failed, unless its own
+     * watch crossed this one and failed it too). Longer cycles are not found (README).
      */
     private Decision mutualDependency(Job job, Command.DependencyWatch watch, long t) {
         JobError error = new JobError(
@@ -345,8 +335,12 @@ public final class Lifecycle {
                 JobStatus.FAILED,
                 error.code(),
                 b -> disarmAll(b).error(error));
-        change.followUps.add(notification(watch.dependent(), job.jobId(), JobStatus.FAILED));
-        return change.decision();
+        return change.decision().withWatchedBy(watch.dependent());
+    }
+
+    private static Decision retryRefused(Job job, String why) {
+        return Decision.rejected(
+                job, RejectionReason.INVALID_TRANSITION, "job.retry of job " + job.jobId() + ": " + why);
     }
 
     private Decision dependencyCompleted(Job job, Command.DependencyCompleted completed, long t) {
