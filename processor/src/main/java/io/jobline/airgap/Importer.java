@@ -364,7 +364,8 @@ public final class Importer {
                 .map(Manifest.Topic::name)
                 .filter(existing::contains)
                 .toList();
-        Map<String, TopicDescription> descriptions = new HashMap<>(describe(admin, present));
+        // Served already, also where another client has only just created them: records follow at once.
+        Map<String, TopicDescription> descriptions = new HashMap<>(TopicAdmin.awaitLeaders(admin, present));
         List<String> created = new ArrayList<>();
         for (Manifest.Topic topic : topics) {
             TopicDescription description = descriptions.get(topic.name());
@@ -379,20 +380,15 @@ public final class Importer {
             } else { // created by another client meanwhile: as good as an existing one, once checked
                 created.add(topic.name());
                 checkExisting(
-                        admin, topic, describe(admin, List.of(topic.name())).get(topic.name()));
+                        admin,
+                        topic,
+                        TopicAdmin.awaitLeaders(admin, List.of(topic.name())).get(topic.name()));
             }
         }
-        descriptions.putAll(describe(admin, created));
+        descriptions.putAll(TopicAdmin.awaitLeaders(admin, created));
         Map<String, Uuid> ids = new HashMap<>();
         descriptions.forEach((name, description) -> ids.put(name, description.topicId()));
         return ids;
-    }
-
-    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        return topics.isEmpty()
-                ? Map.of()
-                : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
     }
 
     /** Refuses an existing target topic that would not keep the records' partitions and timestamps. */

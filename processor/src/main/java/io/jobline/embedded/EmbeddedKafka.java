@@ -1,5 +1,6 @@
 package io.jobline.embedded;
 
+import io.jobline.stream.TopicAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,6 +96,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .toList())
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            TopicAdmin.awaitLeaders(admin, List.of(names));
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + List.of(names), e);
         }

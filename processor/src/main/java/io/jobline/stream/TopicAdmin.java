@@ -1,7 +1,10 @@
 package io.jobline.stream;
 
 import io.jobline.config.JoblineConfig;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,10 +15,17 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates jobline's topics when they are missing, with the configured partitions and replication. */
 public final class TopicAdmin {
+
+    /** How long a topic's partitions may go without a leader before waiting for them fails. */
+    private static final Duration READY_WITHIN = Duration.ofSeconds(30);
 
     private TopicAdmin() {}
 
@@ -28,19 +38,78 @@ public final class TopicAdmin {
 
     /**
      * Creates {@code topic} unless it exists; one that another client created meanwhile is as good.
-     * Returns whether this call created it.
+     * Returns once every partition has a leader, and whether this call created it.
      */
     public static boolean createIfAbsent(Admin admin, NewTopic topic)
             throws InterruptedException, ExecutionException, TimeoutException {
+        boolean created;
         try {
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            return true;
+            created = true;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                return false;
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            created = false;
+        }
+        awaitLeaders(admin, List.of(topic.name()));
+        return created;
+    }
+
+    /**
+     * Waits until the brokers serve every partition of {@code topics}. The controller acknowledges
+     * a new topic before the brokers have it, and a broker lists itself as a partition's leader
+     * before it acts as one: a describe, a Streams rebalance or a produce right after the create
+     * may be told the topic does not exist, or that the broker is not its leader. An idempotent
+     * producer refused that way can be left with a gap in its sequence it never gets past.
+     * Returns the topics' descriptions.
+     */
+    public static Map<String, TopicDescription> awaitLeaders(Admin admin, Collection<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        long pause = 10;
+        Map<String, TopicDescription> described;
+        while ((described = describedWithLeaders(admin, topics)) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("a partition of " + topics + " has no leader on the brokers after "
+                        + READY_WITHIN.toSeconds() + " s");
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 200);
+        }
+        // The leader answers this itself, so it fails until the leader acts as one; the admin
+        // client retries that within its own timeout.
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        described
+                .values()
+                .forEach(description -> description
+                        .partitions()
+                        .forEach(partition -> latest.put(
+                                new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get(READY_WITHIN.toSeconds(), TimeUnit.SECONDS);
+        return described;
+    }
+
+    /** The descriptions of {@code topics} once every partition has a leader; null until then. */
+    private static Map<String, TopicDescription> describedWithLeaders(Admin admin, Collection<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> described;
+        try {
+            described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
             }
             throw e;
         }
+        boolean led = described.values().stream()
+                .flatMap(description -> description.partitions().stream())
+                .allMatch(partition ->
+                        partition.leader() != null && !partition.leader().isEmpty());
+        return led ? described : null;
     }
 
     /** Creates what is missing; returns the names created. Existing topics are left as they are. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jobline.config.JoblineConfig;
 import io.jobline.embedded.EmbeddedKafka;
+import io.jobline.stream.TopicAdmin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -365,6 +366,7 @@ class ImportIT {
                             .configs(Map.of("max.message.bytes", String.valueOf(4 << 20)))))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            TopicAdmin.awaitLeaders(admin, List.of(topic));
         }
         Properties props = client(source);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
@@ -453,7 +455,7 @@ class ImportIT {
             try {
                 record.get(); // closed: every send has completed; one that failed must fail the test, not thin the log
             } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("producing the test log to " + topic + " failed", e);
+                throw new IllegalStateException("producing the test log to " + topic + " failed: " + e.getMessage(), e);
             }
         }
     }
