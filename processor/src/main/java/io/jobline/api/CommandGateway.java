@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,10 +21,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class CommandGateway implements AutoCloseable {
 
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
+    /** How long a command may take to reach the broker before the request fails with a 503. */
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaProducer<String, byte[]> producer;
     private final OutcomeTracker outcomes;
     private final String commandsTopic;
+    /**
+     * Where replies continue once a send or an outcome completes, so that the producer's and the
+     * outcome tracker's threads never write to a client's connection.
+     */
+    private final ExecutorService replies = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "jobline-api-reply");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public CommandGateway(Properties kafka, String commandsTopic, OutcomeTracker outcomes) {
         Properties props = new Properties();
@@ -37,29 +48,46 @@ public final class CommandGateway implements AutoCloseable {
         this.outcomes = outcomes;
     }
 
-    /** Sends and returns once the broker has the command. */
-    public void send(Command command) {
-        await(producer.send(record(command)), Duration.ofSeconds(30));
+    /**
+     * Sends; completes once the broker has the command, or fails with a 503 problem. Nothing
+     * blocks: an HTTP request waiting on it holds no server thread.
+     */
+    public CompletableFuture<Void> send(Command command) {
+        return written(command).whenCompleteAsync((result, failure) -> {}, replies);
     }
 
-    /** Sends and waits up to {@code wait} for the command's event or rejection; empty when none came in time. */
-    public Optional<OutcomeTracker.Outcome> sendAndWait(Command command, Duration wait) {
+    /**
+     * Sends, then waits up to {@code wait} (counted from now) for the command's event or
+     * rejection; empty when none came in time.
+     */
+    public CompletableFuture<Optional<OutcomeTracker.Outcome>> sendAndWait(Command command, Duration wait) {
         CompletableFuture<OutcomeTracker.Outcome> outcome = outcomes.expect(command.jobId(), command.commandId());
         long deadline = System.nanoTime() + wait.toNanos();
+        return written(command)
+                .thenCompose(written -> outcome.thenApply(Optional::of)
+                        .completeOnTimeout(
+                                Optional.empty(), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+                .whenCompleteAsync(
+                        (result, failure) -> outcomes.forget(command.jobId(), command.commandId(), outcome), replies);
+    }
+
+    /** Completes on the producer's thread once the broker has the command; fails with a 503 problem. */
+    private CompletableFuture<Void> written(Command command) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
         try {
-            send(command);
-            long left = Math.max(0, deadline - System.nanoTime());
-            return Optional.of(outcome.get(left, TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("waiting for the outcome failed", e.getCause());
-        } finally {
-            outcomes.forget(command.jobId(), command.commandId(), outcome);
+            producer.send(record(command), (metadata, e) -> {
+                if (e == null) {
+                    written.complete(null);
+                } else {
+                    written.completeExceptionally(unavailable(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            written.completeExceptionally(unavailable(e));
         }
+        return written.orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e ->
+                        CompletableFuture.failedFuture(e instanceof Problem.ProblemException ? e : unavailable(e)));
     }
 
     public boolean canWait() {
@@ -75,25 +103,21 @@ public final class CommandGateway implements AutoCloseable {
                 new RecordHeaders().add("content-type", JSON));
     }
 
-    private static void await(java.util.concurrent.Future<?> future, Duration timeout) {
-        try {
-            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending the command", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw Problem.of(
-                            503,
-                            "kafka-unavailable",
-                            "Service Unavailable",
-                            "the command could not be written to Kafka: "
-                                    + (e.getCause() == null ? e : e.getCause()).getMessage())
-                    .exception();
-        }
+    private static Problem.ProblemException unavailable(Throwable e) {
+        return Problem.of(
+                        503,
+                        "kafka-unavailable",
+                        "Service Unavailable",
+                        "the command could not be written to Kafka: "
+                                + (e instanceof java.util.concurrent.TimeoutException
+                                        ? "no acknowledgement within " + SEND_TIMEOUT.toSeconds() + " s"
+                                        : e.getMessage()))
+                .exception();
     }
 
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+        replies.shutdown();
     }
 }

@@ -171,8 +171,7 @@ public final class JobsApi {
         ctx.header("Location", "/v1/jobs/" + command.jobId());
         Duration wait = parseWait(ctx.queryParam("wait"));
         if (wait.isZero()) {
-            gateway.send(command);
-            accepted(ctx, command, "accepted");
+            ctx.future(() -> gateway.send(command).thenRun(() -> accepted(ctx, command, "accepted")));
             return;
         }
         if (!gateway.canWait()) {
@@ -183,16 +182,18 @@ public final class JobsApi {
                             "outcomes cannot be followed yet; retry, or send without ?wait=")
                     .exception();
         }
-        Optional<OutcomeTracker.Outcome> outcome = gateway.sendAndWait(command, wait);
-        if (outcome.isEmpty()) {
-            accepted(ctx, command, "pending"); // written, but no event or rejection within the wait
-        } else if (outcome.get().rejection() != null) {
-            throw rejected(outcome.get().rejection());
-        } else {
-            ctx.status(createdStatus)
-                    .contentType("application/json")
-                    .result(Json.bytes(g -> g.writeTree(outcome.get().job())));
-        }
+        // The wait holds no server thread: the response is written when the outcome comes.
+        ctx.future(() -> gateway.sendAndWait(command, wait).thenAccept(outcome -> {
+            if (outcome.isEmpty()) {
+                accepted(ctx, command, "pending"); // written, but no event or rejection within the wait
+            } else if (outcome.get().rejection() != null) {
+                throw rejected(outcome.get().rejection());
+            } else {
+                ctx.status(createdStatus)
+                        .contentType("application/json")
+                        .result(Json.bytes(g -> g.writeTree(outcome.get().job())));
+            }
+        }));
     }
 
     private static void accepted(Context ctx, Command command, String outcome) {

@@ -12,9 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +46,7 @@ class JobsApiIT {
         Properties kafka = new Properties();
         kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         outcomes = new OutcomeTracker(kafka, "api-timeline-" + run, "api-rejections-" + run);
+        outcomes.start();
         gateway = new CommandGateway(kafka, "api-commands-" + run, outcomes);
         JobReader reader = (jobId, authorization, forwarded) -> Optional.empty();
         JobsApi jobs = new JobsApi(
@@ -100,6 +104,43 @@ class JobsApiIT {
         assertThat(reply.body().path("errors").toString()).contains("tenant: must not be null");
     }
 
+    /**
+     * A ?wait= holds no server thread: more waits than Jetty has threads (250) leave the server
+     * answering. No processor runs here, so every wait lasts its whole length.
+     */
+    @Test
+    void shouldAnswerOtherRequestsWhileMoreWaitsThanServerThreadsAreOpen() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!outcomes.isReady() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // until then a ?wait= is a 503
+        }
+        List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            waits.add(HTTP.sendAsync(
+                    request("token-acme", "wait-" + i, "{\"jobType\":\"report\"}", "?wait=8s"),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Thread.sleep(1_000); // the waits reach the server
+
+        HttpResponse<String> health = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        long openWhenAnswered = waits.stream().filter(wait -> !wait.isDone()).count();
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(openWhenAnswered)
+                .as("waits still open when /healthz answered")
+                .isEqualTo(300);
+        for (CompletableFuture<HttpResponse<String>> wait : waits) {
+            HttpResponse<String> response = wait.get(60, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText())
+                    .isEqualTo("pending");
+        }
+    }
+
     private static Reply create(String token, String idempotencyKey) throws Exception {
         return create(token, idempotencyKey, "{\"jobType\":\"report\"}");
     }
@@ -111,15 +152,20 @@ class JobsApiIT {
     }
 
     private static Reply post(String token, String idempotencyKey, String body) throws Exception {
+        HttpResponse<String> response =
+                HTTP.send(request(token, idempotencyKey, body, ""), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    private static HttpRequest request(String token, String idempotencyKey, String body, String query) {
         HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + "/v1/jobs"))
+                        URI.create("http://127.0.0.1:" + server.port() + "/v1/jobs" + query))
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(response.statusCode(), response.body());
+        return request.build();
     }
 
     record Reply(int status, String text) {
