@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,6 +24,13 @@ public final class CommandGateway implements AutoCloseable {
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
     /** How long a command may take to reach the broker before the request fails with a 503. */
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * When a wait first asks whether the job has applied its command: most commands' events
+     * come sooner (the processor commits every 100 ms), and then nothing is asked.
+     */
+    private static final long FIRST_ASK_MS = 250;
+    /** The longest interval between two such questions. */
+    private static final long LAST_ASK_MS = 1_000;
 
     private final KafkaProducer<String, byte[]> producer;
     private final OutcomeTracker outcomes;
@@ -58,17 +66,42 @@ public final class CommandGateway implements AutoCloseable {
 
     /**
      * Sends, then waits up to {@code wait} (counted from now) for the command's event or
-     * rejection; empty when none came in time.
+     * rejection; empty when none came in time. A command may write neither (a heartbeat, a
+     * command sent again): {@code applied}, asked now and then while the wait lasts, tells when
+     * the job has applied it, and gives the job.
      */
-    public CompletableFuture<Optional<OutcomeTracker.Outcome>> sendAndWait(Command command, Duration wait) {
+    public CompletableFuture<Optional<OutcomeTracker.Outcome>> sendAndWait(
+            Command command, Duration wait, Supplier<Optional<OutcomeTracker.Outcome>> applied) {
         CompletableFuture<OutcomeTracker.Outcome> outcome = outcomes.expect(command.jobId(), command.commandId());
         long deadline = System.nanoTime() + wait.toNanos();
         return written(command)
-                .thenCompose(written -> outcome.thenApply(Optional::of)
-                        .completeOnTimeout(
-                                Optional.empty(), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+                .thenCompose(written -> {
+                    askLater(applied, outcome, FIRST_ASK_MS);
+                    return outcome.thenApply(Optional::of)
+                            .completeOnTimeout(
+                                    Optional.empty(), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                })
                 .whenCompleteAsync(
                         (result, failure) -> outcomes.forget(command.jobId(), command.commandId(), outcome), replies);
+    }
+
+    /**
+     * Asks {@code applied} after {@code delayMs}, and again at growing intervals, until it answers
+     * or {@code outcome} is complete (by an event, a rejection, an answer or the wait's end).
+     */
+    private void askLater(
+            Supplier<Optional<OutcomeTracker.Outcome>> applied,
+            CompletableFuture<OutcomeTracker.Outcome> outcome,
+            long delayMs) {
+        CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, replies)
+                .execute(() -> {
+                    if (!outcome.isDone()) {
+                        applied.get()
+                                .ifPresentOrElse(
+                                        outcome::complete,
+                                        () -> askLater(applied, outcome, Math.min(delayMs * 2, LAST_ASK_MS)));
+                    }
+                });
     }
 
     /** Completes on the producer's thread once the broker has the command; fails with a 503 problem. */

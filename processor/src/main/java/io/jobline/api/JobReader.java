@@ -14,4 +14,13 @@ public interface JobReader {
      * @param forwarded whether this read was forwarded here by another instance: answer locally
      */
     Optional<Snapshot> find(String jobId, String authorization, boolean forwarded);
+
+    /**
+     * The job once it has applied the command {@code commandId}; empty while it has not, when
+     * there is no such job, and when this reader cannot tell. A command that writes no event (a
+     * heartbeat, a command sent again) is seen to be done this way.
+     */
+    default Optional<Snapshot> findApplied(String jobId, String commandId, String authorization, boolean forwarded) {
+        return Optional.empty();
+    }
 }

@@ -183,17 +183,36 @@ public final class JobsApi {
                     .exception();
         }
         // The wait holds no server thread: the response is written when the outcome comes.
-        ctx.future(() -> gateway.sendAndWait(command, wait).thenAccept(outcome -> {
-            if (outcome.isEmpty()) {
-                accepted(ctx, command, "pending"); // written, but no event or rejection within the wait
-            } else if (outcome.get().rejection() != null) {
-                throw rejected(outcome.get().rejection());
-            } else {
-                ctx.status(createdStatus)
-                        .contentType("application/json")
-                        .result(Json.bytes(g -> g.writeTree(outcome.get().job())));
-            }
-        }));
+        String authorization = ctx.header("Authorization");
+        ctx.future(() -> gateway.sendAndWait(command, wait, () -> applied(command, authorization))
+                .thenAccept(outcome -> {
+                    if (outcome.isEmpty()) {
+                        accepted(ctx, command, "pending"); // written, but no event or rejection within the wait
+                    } else if (outcome.get().rejection() != null) {
+                        throw rejected(outcome.get().rejection());
+                    } else {
+                        ctx.status(createdStatus)
+                                .contentType("application/json")
+                                .result(Json.bytes(
+                                        g -> g.writeTree(outcome.get().job())));
+                    }
+                }));
+    }
+
+    /**
+     * The job once it has applied {@code command}: the outcome of a command that writes no event
+     * (a heartbeat, or a command sent again, which the job ignores), and for the others the same
+     * job their last event carries. Empty until then, and while the store cannot answer.
+     */
+    private Optional<OutcomeTracker.Outcome> applied(Command command, String authorization) {
+        String tenant = command.header().tenant();
+        try {
+            return reader.findApplied(command.jobId(), command.commandId(), authorization, false)
+                    .filter(job -> tenant == null || tenant.equals(job.tenant()))
+                    .map(job -> new OutcomeTracker.Outcome(Json.tree(job.json()), null));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // not answerable now (a rebalance, say): the events may still come
+        }
     }
 
     private static void accepted(Context ctx, Command command, String outcome) {
@@ -223,8 +242,12 @@ public final class JobsApi {
         if (!CommandCodec.JOB_ID.matches(jobId)) {
             throw notFound(jobId);
         }
-        Optional<JobReader.Snapshot> job =
-                reader.find(jobId, ctx.header("Authorization"), ctx.header(StoreJobReader.FORWARDED_HEADER) != null);
+        String authorization = ctx.header("Authorization");
+        boolean forwarded = ctx.header(StoreJobReader.FORWARDED_HEADER) != null;
+        String applied = forwarded ? ctx.queryParam(StoreJobReader.APPLIED_PARAMETER) : null;
+        Optional<JobReader.Snapshot> job = applied == null
+                ? reader.find(jobId, authorization, forwarded)
+                : reader.findApplied(jobId, applied, authorization, true);
         if (job.isPresent() && tenant != null && !tenant.equals(job.get().tenant())) {
             throw notFound(jobId);
         }

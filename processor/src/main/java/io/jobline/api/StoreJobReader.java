@@ -1,5 +1,7 @@
 package io.jobline.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobline.domain.Job;
 import io.jobline.stream.JobStateStore;
@@ -8,10 +10,12 @@ import io.jobline.wire.JobJson;
 import io.jobline.wire.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,6 +34,8 @@ public final class StoreJobReader implements JobReader {
 
     /** Marks a forwarded read, so that it is answered locally and never forwarded again. */
     public static final String FORWARDED_HEADER = "X-Jobline-Forwarded";
+    /** On a forwarded read: answer the job only once it has applied this command, else 404. */
+    public static final String APPLIED_PARAMETER = "applied";
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -43,6 +49,16 @@ public final class StoreJobReader implements JobReader {
 
     @Override
     public Optional<Snapshot> find(String jobId, String authorization, boolean forwarded) {
+        return read(jobId, null, authorization, forwarded);
+    }
+
+    @Override
+    public Optional<Snapshot> findApplied(String jobId, String commandId, String authorization, boolean forwarded) {
+        return read(jobId, Objects.requireNonNull(commandId), authorization, forwarded);
+    }
+
+    /** The job, or with {@code commandId} not null only once it has applied that command. */
+    private Optional<Snapshot> read(String jobId, String commandId, String authorization, boolean forwarded) {
         KeyQueryMetadata owner;
         try {
             owner = streams.queryMetadataForKey(
@@ -59,30 +75,33 @@ public final class StoreJobReader implements JobReader {
                 // The sender's metadata is older than a rebalance: this store has no say on the job.
                 throw notReady("this instance does not own the job's partition (any more); retry");
             }
-            return forward(owner.activeHost(), jobId, authorization);
+            return forward(owner.activeHost(), jobId, commandId, authorization);
         }
-        return local(jobId, owner.partition());
+        return local(jobId, commandId, owner.partition());
     }
 
     /**
      * Reads this instance's own store (also for reads forwarded here), in the job's partition only:
      * a partition still restoring or just moved away is unavailable, not a job that does not exist.
      */
-    private Optional<Snapshot> local(String jobId, int partition) {
+    private Optional<Snapshot> local(String jobId, String commandId, int partition) {
         try {
             ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
                             JoblineTopology.JOB_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
                     .withPartition(partition));
             Job job = JobStateStore.decode(store.get(jobId));
-            return job == null ? Optional.empty() : Optional.of(new Snapshot(job.tenant(), JobJson.write(job)));
+            return job == null || (commandId != null && !job.hasApplied(commandId))
+                    ? Optional.empty()
+                    : Optional.of(new Snapshot(job.tenant(), JobJson.write(job)));
         } catch (InvalidStateStoreException | IllegalStateException e) {
             throw notReady("the job-state store is not queryable right now (" + e.getMessage() + ")");
         }
     }
 
-    private Optional<Snapshot> forward(HostInfo owner, String jobId, String authorization) {
+    private Optional<Snapshot> forward(HostInfo owner, String jobId, String commandId, String authorization) {
+        String applied = commandId == null ? "" : "?" + APPLIED_PARAMETER + "=" + URLEncoder.encode(commandId, UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/jobs/" + jobId))
+                        URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/jobs/" + jobId + applied))
                 .timeout(Duration.ofSeconds(5))
                 .header(FORWARDED_HEADER, "1")
                 .GET();

@@ -63,6 +63,16 @@ final class ApiScenario {
                 acme.post("/v1/jobs/api-1/start?wait=10s", "{\"workerId\":\"w-1\",\"leaseId\":\"L1\"}");
         assertThat(started.status()).isEqualTo(200);
         assertThat(started.body().path("status").asText()).isEqualTo("running");
+        // A heartbeat writes no event, nor does a command sent again: the wait ends when the job
+        // has applied it (else it would last all 20 s and answer 202 "pending").
+        for (int send = 0; send < 2; send++) {
+            ApiClient.Response beat =
+                    acme.post("/v1/jobs/api-1/heartbeat?wait=20s", "{\"leaseId\":\"L1\",\"commandId\":\"hb-1\"}");
+            assertThat(beat.status())
+                    .as("heartbeat, sent %d times: %s", send + 1, beat.text())
+                    .isEqualTo(200);
+            assertThat(beat.body().path("status").asText()).isEqualTo("running");
+        }
         ApiClient.Response completed =
                 acme.post("/v1/jobs/api-1/complete?wait=10s", "{\"leaseId\":\"L1\",\"result\":{\"rows\":3}}");
         assertThat(completed.body().path("status").asText()).isEqualTo("completed");
@@ -99,13 +109,22 @@ final class ApiScenario {
                         .status())
                 .isEqualTo(201);
         assertThat(acme.get("/v1/jobs/globex-1").status()).isEqualTo(404);
+        // A create under acme's job id with the commandId acme's create had is a no-op to the job,
+        // as a repeat would be; globex's wait must not end with acme's job.
+        assertThat(acme.post("/v1/jobs?wait=10s", "{\"jobId\":\"api-2\",\"jobType\":\"x\",\"commandId\":\"c-2\"}")
+                        .status())
+                .isEqualTo(201);
+        ApiClient.Response taken =
+                globex.post("/v1/jobs?wait=2s", "{\"jobId\":\"api-2\",\"jobType\":\"x\",\"commandId\":\"c-2\"}");
+        assertThat(taken.status()).as(taken.text()).isEqualTo(202);
+        assertThat(taken.body().path("outcome").asText()).isEqualTo("pending");
 
         if (withDatabase) {
             List<String> types = awaitHistory(acme, "api-1", 4);
             assertThat(types).containsExactly("job.created", "job.scheduled", "job.started", "job.completed");
             assertThat(globex.get("/v1/jobs/api-1/history").status()).isEqualTo(404);
             awaitHistory(globex, "globex-1", 2);
-            JsonNode acmeJobs = acme.get("/v1/jobs").body().path("jobs");
+            JsonNode acmeJobs = acme.get("/v1/jobs?type=report").body().path("jobs");
             assertThat(acmeJobs).extracting(j -> j.path("jobId").asText()).containsExactly("api-1");
             JsonNode completedJobs =
                     acme.get("/v1/jobs?status=completed&limit=1").body();

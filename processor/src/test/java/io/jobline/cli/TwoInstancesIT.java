@@ -62,6 +62,26 @@ class TwoInstancesIT {
                         .isEqualTo(503);
             }
             assertThat(ownedBySecond).as("jobs owned by the second instance").isBetween(1, jobs - 1);
+
+            // A heartbeat writes no event: the instance that does not own the job asks the owner
+            // whether the job has applied it.
+            String remote = java.util.stream.IntStream.range(0, jobs)
+                    .mapToObj(i -> "two-" + i)
+                    .filter(id -> owner(second, id))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(a.post("/v1/jobs/" + remote + "/start?wait=20s", "{\"workerId\":\"w\",\"leaseId\":\"L\"}")
+                            .status())
+                    .isEqualTo(200);
+            ApiClient.Response beat =
+                    a.post("/v1/jobs/" + remote + "/heartbeat?wait=20s", "{\"leaseId\":\"L\",\"commandId\":\"hb-1\"}");
+            assertThat(beat.status()).as(beat.text()).isEqualTo(200);
+            assertThat(beat.body().path("status").asText()).isEqualTo("running");
+            assertThat(b.getForwarded("/v1/jobs/" + remote + "?applied=hb-1").status())
+                    .isEqualTo(200);
+            assertThat(b.getForwarded("/v1/jobs/" + remote + "?applied=hb-2").status())
+                    .as("the owner asked for a command the job has not applied")
+                    .isEqualTo(404);
         }
     }
 
