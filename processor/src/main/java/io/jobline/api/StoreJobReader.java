@@ -67,7 +67,7 @@ public final class StoreJobReader implements JobReader {
             // not started yet, failed, or shutting down: another instance may answer meanwhile
             throw notReady("the processor is not running (" + streams.state() + ")");
         }
-        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+        if (owner == null || owner.activeHost().equals(HostInfo.unavailable())) {
             throw notReady("the processor has not assigned its partitions yet");
         }
         if (!owner.activeHost().equals(self)) {
@@ -94,6 +94,14 @@ public final class StoreJobReader implements JobReader {
                     ? Optional.empty()
                     : Optional.of(new Snapshot(job.tenant(), JobJson.write(job)));
         } catch (InvalidStateStoreException | IllegalStateException e) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                // Named the owner, yet not holding the partition, with no rebalance to explain it
+                // (unless one has only just begun): another instance advertises this address.
+                throw notReady("this instance (" + self.host() + ":" + self.port() + ") is named the owner of"
+                        + " partition " + partition + " but does not hold it: a rebalance has begun, or another"
+                        + " instance advertises the same address (each must set jobline.api.advertised.host to"
+                        + " one the others reach it at)");
+            }
             throw notReady("the job-state store is not queryable right now (" + e.getMessage() + ")");
         }
     }

@@ -85,16 +85,68 @@ class TwoInstancesIT {
         }
     }
 
+    /**
+     * Two instances on two hosts that both advertise the default localhost, and the same port:
+     * each takes the other's jobs for its own. A read of such a job must say what to set.
+     */
+    @Test
+    void shouldNameTheSettingWhenTwoInstancesAdvertiseTheSameAddress() throws Exception {
+        String run = KafkaBrokerExtension.newRun();
+        int port = freePort();
+        try (JoblineRuntime first = start(run, "127.0.0.1", port, "localhost");
+                JoblineRuntime second = start(run, "127.0.0.2", port, "localhost")) {
+            ApiClient a = new ApiClient("http://127.0.0.1:" + port, "token-a");
+            awaitBothOwnPartitions(first, second);
+            String remote = java.util.stream.IntStream.range(0, 100)
+                    .mapToObj(i -> "same-" + i)
+                    .filter(id -> !ownsLocally(first, id))
+                    .findFirst()
+                    .orElseThrow();
+
+            ApiClient.Response read = a.get("/v1/jobs/" + remote);
+            assertThat(read.status()).isEqualTo(503);
+            assertThat(read.body().path("detail").asText())
+                    .contains("localhost:" + port + ") is named the owner", "jobline.api.advertised.host");
+        }
+    }
+
     private static JoblineRuntime start(String run) {
+        return start(run, "0.0.0.0", 0, "127.0.0.1");
+    }
+
+    private static JoblineRuntime start(String run, String bind, int port, String advertised) {
         JoblineConfig config = KAFKA.config(
                 "two",
                 run,
                 Map.of(
-                        "jobline.topic.partitions", "6",
-                        "jobline.api.port", "0",
-                        "jobline.api.advertised.host", "127.0.0.1",
-                        "jobline.api.tokens", "acme:token-a,globex:token-b"));
+                        "jobline.topic.partitions",
+                        "6",
+                        "jobline.api.bind",
+                        bind,
+                        "jobline.api.port",
+                        String.valueOf(port),
+                        "jobline.api.advertised.host",
+                        advertised,
+                        "jobline.api.tokens",
+                        "acme:token-a,globex:token-b"));
         return JoblineRuntime.start(config, EnumSet.of(JoblineRuntime.Role.PROCESSOR, JoblineRuntime.Role.API), false);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Whether {@code runtime}'s own threads hold the partition of {@code jobId}. */
+    private static boolean ownsLocally(JoblineRuntime runtime, String jobId) {
+        int partition = runtime.streams()
+                .queryMetadataForKey("job-state", jobId, Serdes.String().serializer())
+                .partition();
+        return runtime.streams().metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .anyMatch(tp -> tp.partition() == partition && tp.topic().contains("commands"));
     }
 
     private static void awaitBothOwnPartitions(JoblineRuntime first, JoblineRuntime second)
