@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.slf4j.Logger;
@@ -173,7 +174,17 @@ final class SinkLoop implements Runnable {
                     "schema " + schema + " does not match jobline's migrations; fix it, or point"
                             + " jobline.db.schema elsewhere: " + e.getMessage(),
                     e);
-        } catch (SQLException | FlywayException e) {
+        } catch (FlywayException e) {
+            if (e.getErrorCode() == CoreErrorCode.NON_EMPTY_SCHEMA_WITHOUT_SCHEMA_HISTORY_TABLE) {
+                // Another application's tables (the default schema is public): Flyway will not
+                // migrate there, and waiting will not change that either.
+                throw new IllegalStateException(
+                        "schema " + schema + " holds tables but no jobline migrations; point"
+                                + " jobline.db.schema at a schema of jobline's own: " + e.getMessage(),
+                        e);
+            }
+            databaseUnreachable(e);
+        } catch (SQLException e) {
             databaseUnreachable(e);
         }
         reportLag();

@@ -265,6 +265,24 @@ class PostgresSinkIT {
                 .containsIgnoringCase("checksum");
     }
 
+    /**
+     * The default schema is {@code public}, where another application may keep its tables. Flyway
+     * will not migrate a schema that holds tables but no history of its own; waiting changes
+     * nothing, so the sink must not sit there "unavailable" for ever, as it did.
+     */
+    @Test
+    void shouldStopAsFailedWhenItsSchemaHoldsAnotherApplicationsTables() {
+        database.execute("CREATE TABLE " + database.schema() + ".invoices (id bigint PRIMARY KEY)");
+
+        PostgresSink sink = startSink(database.dataSource(), new SimpleMeterRegistry());
+
+        Await.until("the sink to fail", WAIT, () -> sink.health().status() == SinkHealth.Status.FAILED);
+        assertThat(sink.health().detail())
+                .contains("schema " + database.schema())
+                .contains("jobline.db.schema")
+                .contains("non-empty schema");
+    }
+
     @Test
     void shouldStopAsFailedWhenItsStoredOffsetsLiePastTheEndOfTheTopic() {
         // As after the topic was deleted and created again: the stored offsets belong to the old one.
