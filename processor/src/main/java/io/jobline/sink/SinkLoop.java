@@ -167,6 +167,8 @@ final class SinkLoop implements Runnable {
             positionAssigned();
             writePending();
             databaseReachable();
+        } catch (OffsetsLostException e) {
+            readAgain(e);
         } catch (FlywayValidateException e) {
             // The schema holds migrations that differ from this jobline's (an edited or newer
             // file): waiting will not change that, so the sink stops as failed and says why.
@@ -272,6 +274,18 @@ final class SinkLoop implements Runnable {
                     result.malformed());
         }
         pending.clear();
+    }
+
+    /**
+     * PostgreSQL lost commits of these partitions (or they were deleted): this consumer has read
+     * past the records they held, so it seeks back to the stored offsets, as after an assignment.
+     */
+    private void readAgain(OffsetsLostException e) {
+        LOG.warn("{}: {}; reading {} again from there", name, e.getMessage(), e.partitions());
+        pending.removeIf(record -> e.partitions().contains(new TopicPartition(record.topic(), record.partition())));
+        writer.forget(e.partitions());
+        consumer.pause(e.partitions());
+        unpositioned.addAll(e.partitions());
     }
 
     private void databaseReachable() {
@@ -396,6 +410,7 @@ final class SinkLoop implements Runnable {
             // Their new owner reads them from the stored offsets; a batch of them not written is its to write.
             pending.removeIf(record -> partitions.contains(new TopicPartition(record.topic(), record.partition())));
             unpositioned.removeAll(partitions);
+            writer.forget(partitions);
             metrics.forget(partitions);
             Set<TopicPartition> kept = new HashSet<>(assignment);
             kept.removeAll(partitions);
