@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>A record that can never be written becomes a {@code malformed} rejection and the rest of the
  * batch goes on: most are caught while reading; one that only PostgreSQL refuses (a date out of
  * range) is set apart by writing the batch in halves.
+ *
+ * <p>One writer serves one consumer, on its thread: it remembers the offsets it stored.
  */
 public final class SinkWriter {
 
