@@ -163,8 +163,11 @@ public final class JoblineConfig {
             true);
     public static final ConfigKey<String> DB_SCHEMA = new ConfigKey<>(
             "jobline.db.schema", "public", "PostgreSQL schema that holds jobline's tables.", ConfigKey.nonEmpty());
-    public static final ConfigKey<Integer> DB_POOL_SIZE =
-            new ConfigKey<>("jobline.db.pool.size", 4, "Connections in the pool (HikariCP).", ConfigKey.intAtLeast(1));
+    public static final ConfigKey<Integer> DB_POOL_SIZE = new ConfigKey<>(
+            "jobline.db.pool.size",
+            4,
+            "Connections in the pool (HikariCP); at least 2, as applying the migrations (Flyway) takes two.",
+            ConfigKey.intAtLeast(2));
     public static final ConfigKey<String> SINK_GROUP_ID = new ConfigKey<>(
             "jobline.sink.group.id",
             "jobline-sink",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.jobline.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HexFormat;
 
 /**
  * Reads the few fields the sink needs from a JSON document with Jackson's streaming parser,
@@ -97,22 +98,52 @@ final class JsonFields {
     }
 
     /**
-     * Whether the document holds the escape {@code \u0000}: valid JSON that PostgreSQL's jsonb
-     * refuses (its text type cannot hold NUL), so such a record can never be stored as jsonb.
+     * What in the document PostgreSQL's jsonb refuses although it is valid JSON, or null: the
+     * escape {@code \u0000} (its text type cannot hold NUL), or an escape of one half of a UTF-16
+     * surrogate pair without the other (no character at all). Either is spelled only as an escape
+     * in valid UTF-8 JSON, so the escapes are all that needs looking at.
      */
-    static boolean hasNulEscape(byte[] json) {
-        for (int i = 0; i + 5 < json.length; i++) {
-            if (json[i] == '\\') {
-                if (json[i + 1] == 'u'
-                        && json[i + 2] == '0'
-                        && json[i + 3] == '0'
-                        && json[i + 4] == '0'
-                        && json[i + 5] == '0') {
-                    return true;
-                }
+    static String jsonbRefuses(byte[] json) {
+        for (int i = 0; i + 1 < json.length; i++) {
+            if (json[i] != '\\') {
+                continue;
+            }
+            if (json[i + 1] != 'u') {
                 i++; // the escaped character: "\\u0000" is a backslash, then text
+                continue;
+            }
+            int unit = hex4(json, i + 2);
+            if (unit == 0) {
+                return "\\u0000";
+            }
+            if (Character.isHighSurrogate((char) unit)
+                    && i + 11 < json.length
+                    && json[i + 6] == '\\'
+                    && json[i + 7] == 'u'
+                    && Character.isLowSurrogate((char) hex4(json, i + 8))) {
+                i += 11;
+            } else if (unit >= 0 && Character.isSurrogate((char) unit)) {
+                return "an unpaired surrogate (\\u" + HexFormat.of().toHexDigits((char) unit) + ")";
+            } else {
+                i += 5;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** The four hex digits at {@code at} as a UTF-16 unit, or -1 when they are not four hex digits. */
+    private static int hex4(byte[] json, int at) {
+        if (at + 4 > json.length) {
+            return -1;
+        }
+        int unit = 0;
+        for (int i = at; i < at + 4; i++) {
+            int digit = Character.digit(json[i], 16);
+            if (digit < 0) {
+                return -1;
+            }
+            unit = unit << 4 | digit;
+        }
+        return unit;
     }
 }

@@ -19,7 +19,20 @@ public final class Migrations {
 
     private Migrations() {}
 
+    /**
+     * Flyway holds two connections at once. The sink's consumers all migrate as they start,
+     * through one pool: run side by side, each took one and waited for a second that none would
+     * give back, until the pool gave up. One at a time, two connections are enough.
+     */
+    private static final Object ONE_AT_A_TIME = new Object();
+
     public static Report apply(DataSource dataSource, String schema) {
+        synchronized (ONE_AT_A_TIME) {
+            return migrate(dataSource, schema);
+        }
+    }
+
+    private static Report migrate(DataSource dataSource, String schema) {
         MigrateResult result = Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(schema)

@@ -26,7 +26,8 @@ final class RejectionReader {
 
     private RejectionReader() {}
 
-    static RejectionRow read(SinkRecord record) throws MalformedRecordException {
+    /** @param json whether jsonb can hold the value; else it is stored as its bytes */
+    static RejectionRow read(SinkRecord record, boolean json) throws MalformedRecordException {
         RejectionReader reader = new RejectionReader();
         JsonFields.readDocument(record.value(), reader::field);
         return new RejectionRow(
@@ -38,7 +39,8 @@ final class RejectionReader {
                 reader.commandId,
                 reader.type,
                 required(timestamp(reader.time, "time"), "time"),
-                true);
+                true,
+                json);
     }
 
     private boolean field(String name, JsonParser parser) throws IOException, MalformedRecordException {

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * topic), or a record the sink can never write (reason {@code malformed}, stored with its raw
  * bytes so that nothing is lost and the sink can move on).
  *
- * @param readable whether the value is stored as {@code record jsonb}; otherwise as {@code raw bytea}
+ * @param readable whether the value was read as a rejection; otherwise it is {@code malformed}
+ * @param json whether the value is stored as {@code record jsonb}; otherwise as {@code raw bytea}
  */
 record RejectionRow(
         SinkRecord source,
@@ -23,7 +24,8 @@ record RejectionRow(
         String commandId,
         String commandType,
         String time,
-        boolean readable)
+        boolean readable,
+        boolean json)
         implements SinkRow {
 
     static final String MALFORMED = "malformed";
@@ -31,7 +33,12 @@ record RejectionRow(
     RejectionRow {
         // What names no job is not indexed: jobline no longer writes such rejections, but a topic
         // may hold some from before, and a key of kilobytes is past what a btree entry can hold.
-        jobId = CommandCodec.idOrNull(jobId);
+        jobId = CommandCodec.idOrNull(storable(jobId));
+        reason = storable(reason);
+        message = storable(message);
+        status = storable(status);
+        commandId = storable(commandId);
+        commandType = storable(commandType);
     }
 
     /** A record that can never be written as what its topic says it is. */
@@ -39,12 +46,13 @@ record RejectionRow(
         return new RejectionRow(
                 source,
                 MALFORMED,
-                storable(why),
+                why,
                 null,
-                storable(keyText(source.key())),
+                keyText(source.key()),
                 null,
                 null,
                 Timestamps.format(source.timestamp()),
+                false,
                 false);
     }
 
@@ -70,7 +78,7 @@ record RejectionRow(
         }
     }
 
-    /** PostgreSQL text cannot hold NUL; a message or key that carries one must still be storable. */
+    /** PostgreSQL text cannot hold NUL; a column that carries one must still be storable. */
     static String storable(String text) {
         return text == null ? null : text.replace('\u0000', '\uFFFD');
     }

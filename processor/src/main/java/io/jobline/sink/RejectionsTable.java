@@ -37,7 +37,7 @@ final class RejectionsTable {
                 statement.setString(8, row.commandId());
                 statement.setString(9, row.commandType());
                 statement.setString(10, row.time());
-                if (row.readable()) {
+                if (row.json()) {
                     statement.setString(11, new String(row.value(), StandardCharsets.UTF_8));
                     statement.setNull(12, Types.BINARY);
                 } else {

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.slf4j.Logger;
@@ -166,6 +167,8 @@ final class SinkLoop implements Runnable {
             positionAssigned();
             writePending();
             databaseReachable();
+        } catch (OffsetsLostException e) {
+            readAgain(e);
         } catch (FlywayValidateException e) {
             // The schema holds migrations that differ from this jobline's (an edited or newer
             // file): waiting will not change that, so the sink stops as failed and says why.
@@ -173,7 +176,17 @@ final class SinkLoop implements Runnable {
                     "schema " + schema + " does not match jobline's migrations; fix it, or point"
                             + " jobline.db.schema elsewhere: " + e.getMessage(),
                     e);
-        } catch (SQLException | FlywayException e) {
+        } catch (FlywayException e) {
+            if (e.getErrorCode() == CoreErrorCode.NON_EMPTY_SCHEMA_WITHOUT_SCHEMA_HISTORY_TABLE) {
+                // Another application's tables (the default schema is public): Flyway will not
+                // migrate there, and waiting will not change that either.
+                throw new IllegalStateException(
+                        "schema " + schema + " holds tables but no jobline migrations; point"
+                                + " jobline.db.schema at a schema of jobline's own: " + e.getMessage(),
+                        e);
+            }
+            databaseUnreachable(e);
+        } catch (SQLException e) {
             databaseUnreachable(e);
         }
         reportLag();
@@ -261,6 +274,18 @@ final class SinkLoop implements Runnable {
                     result.malformed());
         }
         pending.clear();
+    }
+
+    /**
+     * PostgreSQL lost commits of these partitions (or they were deleted): this consumer has read
+     * past the records they held, so it seeks back to the stored offsets, as after an assignment.
+     */
+    private void readAgain(OffsetsLostException e) {
+        LOG.warn("{}: {}; reading {} again from there", name, e.getMessage(), e.partitions());
+        pending.removeIf(record -> e.partitions().contains(new TopicPartition(record.topic(), record.partition())));
+        writer.forget(e.partitions());
+        consumer.pause(e.partitions());
+        unpositioned.addAll(e.partitions());
     }
 
     private void databaseReachable() {
@@ -385,6 +410,7 @@ final class SinkLoop implements Runnable {
             // Their new owner reads them from the stored offsets; a batch of them not written is its to write.
             pending.removeIf(record -> partitions.contains(new TopicPartition(record.topic(), record.partition())));
             unpositioned.removeAll(partitions);
+            writer.forget(partitions);
             metrics.forget(partitions);
             Set<TopicPartition> kept = new HashSet<>(assignment);
             kept.removeAll(partitions);

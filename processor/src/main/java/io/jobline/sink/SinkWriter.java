@@ -6,8 +6,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
@@ -22,13 +24,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly once: the transaction first locks the batch's rows of {@code sink_offsets} and
  * skips records below them, so a batch written before (a restart, a rebalance, a writer that
- * lost its partitions and finishes anyway) is not written again. Without offsets every table is
+ * lost its partitions and finishes anyway) is not written again. Where it finds less than this
+ * writer's own commits stored there, PostgreSQL lost them, and the caller is told to read those
+ * partitions again ({@link OffsetsLostException}). Without offsets every table is
  * still idempotent: history keeps the events it has, jobs only move forward, rejections are
  * keyed by their Kafka position.
  *
  * <p>A record that can never be written becomes a {@code malformed} rejection and the rest of the
  * batch goes on: most are caught while reading; one that only PostgreSQL refuses (a date out of
  * range) is set apart by writing the batch in halves.
+ *
+ * <p>One writer serves one consumer, on its thread: it remembers the offsets it stored.
  */
 public final class SinkWriter {
 
@@ -37,6 +43,11 @@ public final class SinkWriter {
     private final DataSource dataSource;
     private final RecordReader reader;
     private final String sink;
+    /**
+     * The next offsets this writer's own commits stored, by partition. sink_offsets never moves
+     * back, so finding less there means PostgreSQL lost commits: see {@link OffsetsLostException}.
+     */
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
 
     /**
      * @param sink the name the offsets are stored under: the consumer group
@@ -56,9 +67,16 @@ public final class SinkWriter {
      *     offset is checked or stored
      * @throws SQLException when PostgreSQL cannot be written now; none or only some of the batch
      *     is stored, and calling again with the same arguments writes the rest exactly once
+     * @throws OffsetsLostException when sink_offsets holds less than this writer stored before:
+     *     nothing of the batch is written, and its partitions must be read again from there
      */
     public WriteResult write(List<SinkRecord> records, Map<TopicPartition, Long> nextOffsets) throws SQLException {
         return writeIsolating(records, Map.copyOf(nextOffsets));
+    }
+
+    /** Drops what this writer stored for {@code partitions}: another consumer writes them now. */
+    void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(committed::remove);
     }
 
     /** The stored next offsets of {@code partitions}; partitions never written are absent. */
@@ -141,6 +159,7 @@ public final class SinkWriter {
                 int rejections = RejectionsTable.insert(connection, batch.rejections());
                 OffsetsTable.store(connection, sink, nextOffsets);
                 connection.commit();
+                nextOffsets.forEach((partition, next) -> committed.merge(partition, next, Math::max));
                 return new WriteResult(
                         records.size(),
                         records.size() - unwritten.size(),
@@ -175,7 +194,12 @@ public final class SinkWriter {
         if (nextOffsets.isEmpty()) {
             return records;
         }
-        Map<TopicPartition, Long> stored = OffsetsTable.read(connection, sink, nextOffsets.keySet(), true);
+        // Also the partitions this writer wrote before and has none of in this batch, so that a
+        // loss is found on the next write whichever partitions it holds.
+        Set<TopicPartition> partitions = new HashSet<>(nextOffsets.keySet());
+        partitions.addAll(committed.keySet());
+        Map<TopicPartition, Long> stored = OffsetsTable.read(connection, sink, partitions, true);
+        checkNothingLost(stored);
         if (stored.isEmpty()) {
             return records;
         }
@@ -187,6 +211,21 @@ public final class SinkWriter {
             }
         }
         return unwritten;
+    }
+
+    private void checkNothingLost(Map<TopicPartition, Long> stored) {
+        Map<TopicPartition, Long> behind = new HashMap<>();
+        Map<TopicPartition, Long> mine = new HashMap<>();
+        committed.forEach((partition, next) -> {
+            Long there = stored.get(partition);
+            if (there == null || there < next) {
+                behind.put(partition, there);
+                mine.put(partition, next);
+            }
+        });
+        if (!behind.isEmpty()) {
+            throw new OffsetsLostException(behind, mine);
+        }
     }
 
     private static Map<TopicPartition, Long> offsetsAfter(

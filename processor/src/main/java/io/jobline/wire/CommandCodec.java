@@ -18,7 +18,6 @@ import io.jobline.domain.TimerKind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -321,12 +320,19 @@ public final class CommandCodec {
         String json = Json.compact(node);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+            if (c == '\\') {
+                // Compact JSON writes U+0000 as this escape, and a backslash only to begin an escape.
+                if (json.startsWith("u0000", i + 1)) {
+                    fields.violations().add(name + ": " + FieldReader.NUL);
+                    return null;
+                }
+                i++;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < json.length()
+                    && Character.isLowSurrogate(json.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                fields.violations()
-                        .add(name + ": holds an unpaired surrogate (\\u"
-                                + HexFormat.of().toHexDigits(c) + "), which is not Unicode text");
+                fields.violations().add(name + ": " + FieldReader.unpairedSurrogate(c));
                 return null;
             }
         }

@@ -3,6 +3,7 @@ package io.jobline.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -67,6 +68,10 @@ final class FieldReader {
         if (value.isEmpty() || !fits(value, maxLength)) {
             return violation(name, "must be 1 to " + maxLength + " characters long");
         }
+        String unstorable = unstorable(value);
+        if (unstorable != null) {
+            return violation(name, unstorable);
+        }
         if (pattern != null && !pattern.matches(value)) {
             return violation(name, "must match " + pattern.pattern());
         }
@@ -80,6 +85,35 @@ final class FieldReader {
     static boolean fits(String value, int maxLength) {
         // A string has no more code points than UTF-16 units: count them only when it matters.
         return value.length() <= maxLength || value.codePointCount(0, value.length()) <= maxLength;
+    }
+
+    /** What a command's text must not hold: the sink stores every event as jsonb, which cannot hold it. */
+    static final String NUL = "holds \\u0000, which PostgreSQL cannot store";
+
+    static String unpairedSurrogate(char c) {
+        return "holds an unpaired surrogate (\\u" + HexFormat.of().toHexDigits(c) + "), which is not Unicode text";
+    }
+
+    /**
+     * Why PostgreSQL could not store {@code value}, or null: U+0000, or one half of a UTF-16
+     * surrogate pair without the other (no character at all). A command that put either into a
+     * job's events would keep every such event out of PostgreSQL for good.
+     */
+    static String unstorable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\u0000') {
+                return NUL;
+            }
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return unpairedSurrogate(c);
+            }
+        }
+        return null;
     }
 
     Long requiredLong(String name, long min, long max) {
@@ -173,6 +207,8 @@ final class FieldReader {
             String itemPath = name + "[" + i + "]";
             if (!item.isTextual() || item.textValue().isEmpty() || !fits(item.textValue(), maxLength)) {
                 violation(itemPath, "must be a string of 1 to " + maxLength + " characters");
+            } else if (unstorable(item.textValue()) != null) {
+                violation(itemPath, unstorable(item.textValue()));
             } else if (pattern != null && !pattern.matches(item.textValue())) {
                 violation(itemPath, "must match " + pattern.pattern());
             } else {

@@ -77,6 +77,16 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldRefuseAPoolOfOneConnectionThatTheMigrationsCouldNeverRunIn() {
+        // Flyway holds two connections at once: with one, the sink waited for ever, "unavailable".
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.db.pool.size", "1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.db.pool.size");
+        assertThat(JoblineConfig.of(Map.of("jobline.db.pool.size", "2")).get(JoblineConfig.DB_POOL_SIZE))
+                .isEqualTo(2);
+    }
+
+    @Test
     void shouldRefuseADefaultRetryPolicyThatNoJobCouldDeclare() {
         // The snapshot of a job carries the defaults; the schemas, like a command, stop at these bounds.
         assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.retry.max.retries", "1001")))

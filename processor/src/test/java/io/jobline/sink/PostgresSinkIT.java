@@ -130,6 +130,49 @@ class PostgresSinkIT {
                 .isZero();
     }
 
+    /**
+     * The sink commits with synchronous_commit off, so a PostgreSQL crash can lose its last
+     * commits, rows and offsets together, and the README promises the sink writes them again. By
+     * then its consumer has read past those records: it must see sink_offsets go back and read
+     * them again, not write on from where it is and leave a hole in the tables.
+     */
+    @Test
+    void shouldWriteAgainWhatPostgresLostOfItsLastCommits() {
+        String schema = database.schema();
+        List<String> tables = List.of("job_history", "jobs", "job_rejections", "sink_offsets");
+        timeline.send(EVENTS.subList(0, 1_000), 250);
+        startSink(database.dataSource(), new SimpleMeterRegistry());
+        awaitHistory(1_000);
+        for (String table : tables) {
+            database.execute("CREATE TABLE " + schema + ".saved_" + table + " AS TABLE " + schema + "." + table);
+        }
+        timeline.send(EVENTS.subList(1_000, 2_000), 250);
+        awaitHistory(2_000);
+
+        // What crash recovery leaves when the commits since the copy were lost: an earlier state.
+        StringBuilder lose = new StringBuilder("BEGIN; TRUNCATE ");
+        lose.append(String.join(
+                        ", ", tables.stream().map(table -> schema + "." + table).toList()))
+                .append("; ");
+        for (String table : tables) {
+            lose.append("INSERT INTO ")
+                    .append(schema)
+                    .append('.')
+                    .append(table)
+                    .append(" SELECT * FROM ")
+                    .append(schema)
+                    .append(".saved_")
+                    .append(table)
+                    .append("; ");
+        }
+        database.execute(lose.append("COMMIT").toString());
+        assertThat(database.count("job_history")).isEqualTo(1_000);
+        timeline.send(EVENTS.subList(2_000, EVENTS.size()), 250);
+
+        awaitHistory(EVENTS.size());
+        assertTablesEqualTimeline();
+    }
+
     @Test
     void shouldWriteABatchOnceWhenItsTransactionAbortedMidwayAndWasRetried() {
         timeline.send(EVENTS, 250);
@@ -263,6 +306,24 @@ class PostgresSinkIT {
         assertThat(sink.health().detail())
                 .contains("does not match jobline's migrations")
                 .containsIgnoringCase("checksum");
+    }
+
+    /**
+     * The default schema is {@code public}, where another application may keep its tables. Flyway
+     * will not migrate a schema that holds tables but no history of its own; waiting changes
+     * nothing, so the sink must not sit there "unavailable" for ever, as it did.
+     */
+    @Test
+    void shouldStopAsFailedWhenItsSchemaHoldsAnotherApplicationsTables() {
+        database.execute("CREATE TABLE " + database.schema() + ".invoices (id bigint PRIMARY KEY)");
+
+        PostgresSink sink = startSink(database.dataSource(), new SimpleMeterRegistry());
+
+        Await.until("the sink to fail", WAIT, () -> sink.health().status() == SinkHealth.Status.FAILED);
+        assertThat(sink.health().detail())
+                .contains("schema " + database.schema())
+                .contains("jobline.db.schema")
+                .contains("non-empty schema");
     }
 
     @Test

@@ -110,6 +110,23 @@ class RecordReaderTest {
     }
 
     @Test
+    void shouldCallAnUnpairedSurrogateEscapeMalformedButNotAPair() {
+        assertMalformed(timeline(withTenantSpelled("a\\ud800b")), "unpaired surrogate (\\ud800)");
+        assertMalformed(timeline(withTenantSpelled("a\\uDC00")), "unpaired surrogate (\\udc00)");
+        assertMalformed(timeline(withTenantSpelled("\\ud800\\u0041")), "unpaired surrogate (\\ud800)");
+        assertThat(reader.read(timeline(withTenantSpelled("a\\ud83d\\ude00b")))).isInstanceOf(EventRow.class);
+        assertThat(reader.read(timeline(withTenantSpelled("a\\\\ud800b")))).isInstanceOf(EventRow.class);
+    }
+
+    /** The event with its tenant written as {@code json} (a JSON string's content, escapes and all). */
+    private static byte[] withTenantSpelled(String json) {
+        String event = new String(EVENT.value(), StandardCharsets.UTF_8);
+        assertThat(event).contains("\"tenant\":\"acme\"");
+        return event.replace("\"tenant\":\"acme\"", "\"tenant\":\"" + json + "\"")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void shouldReadTheEventAndRejectionOfTheDeepestCommandTheProcessorAccepts() {
         CommandHandler handler =
                 new CommandHandler(new MemoryStores().engine(new Lifecycle(LifecyclePolicy.DEFAULT)), 262_144);

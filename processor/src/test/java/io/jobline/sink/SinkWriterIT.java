@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobline.domain.Command;
 import io.jobline.domain.JobStatus;
+import io.jobline.domain.Lifecycle;
+import io.jobline.domain.LifecyclePolicy;
+import io.jobline.domain.MemoryStores;
 import io.jobline.domain.RejectionReason;
+import io.jobline.domain.TimelineEvent;
 import io.jobline.testing.TestDatabase;
+import io.jobline.wire.CommandHandler;
 import io.jobline.wire.Json;
+import io.jobline.wire.JsonBuffer;
 import io.jobline.wire.RejectionCodec;
 import io.jobline.wire.RejectionRecord;
 import java.nio.charset.StandardCharsets;
@@ -286,6 +293,74 @@ class SinkWriterIT {
                 .satisfiesExactly(
                         row -> assertThat(row).containsExactly("schema_violation", null, "cmd-1", longId),
                         row -> assertThat(row.subList(0, 2)).containsExactly("malformed", null));
+    }
+
+    /**
+     * The processor refuses a command whose text holds U+0000 or half a surrogate pair, and its
+     * rejection carries that command, so jsonb cannot hold the record. It is still a rejection the
+     * sink can read: stored raw, it keeps its reason, message and names, and is not malformed.
+     */
+    @Test
+    void shouldKeepTheReasonOfARejectionWhoseCommandJsonbCannotHold() throws SQLException {
+        byte[] nul = rejectionOf(
+                "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j1\",\"jobType\":\"a\\u0000b\"}");
+        byte[] surrogate =
+                rejectionOf("{\"type\":\"job.create\",\"commandId\":\"c2\",\"jobId\":\"j2\",\"jobType\":\"t\","
+                        + "\"payload\":{\"x\":\"\\ud800\"}}");
+        TimelineLog log = new TimelineLog(1);
+        List<SinkRecord> batch = List.of(log.rejection("j1", nul), log.rejection("j2", surrogate));
+
+        WriteResult result = writer.write(batch, TimelineLog.nextOffsets(batch));
+
+        assertThat(result.malformed()).isZero();
+        assertThat(database.rows("SELECT reason, job_id, command_id, command_type, record IS NULL, encode(raw, 'hex'),"
+                        + " message FROM job_rejections ORDER BY record_offset"))
+                .satisfiesExactly(
+                        row -> {
+                            assertThat(row.subList(0, 6))
+                                    .containsExactly(
+                                            "schema_violation",
+                                            "j1",
+                                            "c1",
+                                            "job.create",
+                                            true,
+                                            HexFormat.of().formatHex(nul));
+                            assertThat((String) row.get(6)).startsWith("jobType: holds \\u0000");
+                        },
+                        row -> {
+                            assertThat(row.subList(0, 6))
+                                    .containsExactly(
+                                            "schema_violation",
+                                            "j2",
+                                            "c2",
+                                            "job.create",
+                                            true,
+                                            HexFormat.of().formatHex(surrogate));
+                            assertThat((String) row.get(6)).startsWith("payload: holds an unpaired surrogate");
+                        });
+    }
+
+    /** The rejections topic's value for {@code command}, as the processor writes it. */
+    private static byte[] rejectionOf(String command) {
+        List<byte[]> rejections = new ArrayList<>();
+        CommandHandler handler =
+                new CommandHandler(new MemoryStores().engine(new Lifecycle(LifecyclePolicy.DEFAULT)), 262_144);
+        handler.handle("job", command.getBytes(StandardCharsets.UTF_8), TimelineLog.T0, new CommandHandler.Output() {
+            @Override
+            public void event(TimelineEvent event, JsonBuffer json) {
+                throw new AssertionError("an event for " + command);
+            }
+
+            @Override
+            public void rejection(String key, RejectionRecord rejection, byte[] value) {
+                rejections.add(value);
+            }
+
+            @Override
+            public void command(Command recorded) {}
+        });
+        assertThat(rejections).hasSize(1);
+        return rejections.get(0);
     }
 
     private static List<SinkRecord> eventsOf(String jobId) {

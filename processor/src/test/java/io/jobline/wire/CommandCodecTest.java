@@ -24,6 +24,51 @@ class CommandCodecTest {
         });
     }
 
+    /**
+     * The sink stores every event as jsonb, and jsonb holds neither U+0000 nor half a surrogate
+     * pair. A command that puts one into a job's events (its jobType, workerId, commandId, error
+     * message, payload...) would leave every such event of the job out of PostgreSQL, stored only
+     * as a malformed record, so it is refused instead, as an unstorable number is.
+     */
+    @Test
+    void shouldRejectATextThatPostgresqlCannotStoreInAnyFieldOfACommand() {
+        for (String text : List.of("a\\u0000b", "\\u0000", "a\\ud800", "\\udc00b")) {
+            List<String> commands = List.of(
+                    "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"" + text + "\"}",
+                    "{\"type\":\"job.create\",\"commandId\":\"" + text + "\",\"jobId\":\"j\",\"jobType\":\"t\"}",
+                    "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                            + "\"correlationId\":\"" + text + "\"}",
+                    "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                            + "\"payload\":{\"x\":\"" + text + "\"}}",
+                    "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                            + "\"payload\":{\"" + text + "\":1}}",
+                    "{\"type\":\"job.start\",\"commandId\":\"c1\",\"jobId\":\"j\",\"workerId\":\"" + text + "\"}",
+                    "{\"type\":\"job.complete\",\"commandId\":\"c1\",\"jobId\":\"j\",\"result\":{\"x\":[\"" + text
+                            + "\"]}}",
+                    "{\"type\":\"job.fail\",\"commandId\":\"c1\",\"jobId\":\"j\",\"error\":{\"code\":\"e\","
+                            + "\"message\":\"" + text + "\"}}",
+                    "{\"type\":\"job.cancel\",\"commandId\":\"c1\",\"jobId\":\"j\",\"reason\":\"" + text + "\"}");
+            for (String command : commands) {
+                assertThat(read(command)).as(command).isInstanceOfSatisfying(CommandRead.Invalid.class, invalid -> {
+                    // Jackson itself refuses half a pair in a field name: the command is then malformed.
+                    assertThat(invalid.reason())
+                            .as(invalid.message())
+                            .isIn(RejectionReason.SCHEMA_VIOLATION, RejectionReason.MALFORMED);
+                    assertThat(invalid.message()).containsAnyOf("\\u0000", "surrogate");
+                });
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepAnEscapedBackslashBeforeU0000AsText() {
+        CommandRead read =
+                read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"a\\\\u0000\","
+                        + "\"payload\":{\"x\":\"\\\\u0000\"}}");
+
+        assertThat(read).isInstanceOf(CommandRead.Valid.class);
+    }
+
     @Test
     void shouldKeepAResultWithASurrogatePair() {
         CommandRead read = read("{\"type\":\"job.complete\",\"commandId\":\"c1\",\"jobId\":\"j\","
