@@ -109,8 +109,9 @@ public final class JoblineConfig {
     public static final ConfigKey<Long> DEFAULT_LEASE_MS = new ConfigKey<>(
             "jobline.lease.default.ms",
             LifecyclePolicy.DEFAULT_LEASE_MS,
-            "Lease of a started job when neither the start nor the job sets one.",
-            ConfigKey.longAtLeast(1));
+            "Lease of a started job when neither the start nor the job sets one (at most "
+                    + LifecyclePolicy.MAX_LEASE_MS + ", as for a job's or a start's own leaseMs).",
+            ConfigKey.longWithin(1, LifecyclePolicy.MAX_LEASE_MS));
     public static final ConfigKey<Integer> RETRY_MAX_RETRIES = new ConfigKey<>(
             "jobline.retry.max.retries",
             RetryPolicy.DEFAULT.maxRetries(),
