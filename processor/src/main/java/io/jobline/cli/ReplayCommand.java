@@ -120,6 +120,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        requireAtLeastOne("--partitions", partitions);
+        requireAtLeastOne("--threads", threads);
         PrintWriter out = spec.commandLine().getOut();
         JoblineConfig joblineConfig =
                 config.load(dbUrl == null ? Map.of() : Map.of(JoblineConfig.DB_URL.name(), dbUrl));
@@ -227,6 +229,13 @@ final class ReplayCommand implements Callable<Integer> {
                 timelinePartitions,
                 rejectionsPartitions,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A bad flag is a usage error, found before the input is opened and any output written. */
+    private void requireAtLeastOne(String flag, Integer value) {
+        if (value != null && value < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be at least 1, was " + value);
+        }
     }
 
     private String policySource(LogInput commands) {

@@ -150,6 +150,28 @@ class AirGapCommandsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--threads=0", "--partitions=0", "--threads=-2"})
+    void shouldRefuseAReplayWithNoThreadOrPartitionAsABadFlag(String flag) throws Exception {
+        Path commands = Files.writeString(dir.resolve("commands.ndjson"), "");
+
+        Run run = run(
+                "replay",
+                "--input",
+                commands.toString(),
+                flag,
+                "--timeline",
+                dir.resolve("t.ndjson").toString(),
+                "--rejections",
+                dir.resolve("r.ndjson").toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith(flag.substring(0, flag.indexOf('=')) + " must be at least 1")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("t.ndjson")).doesNotExist();
+    }
+
     @Test
     void shouldNameAnInputThatIsNotThere() {
         Run run = run("verify", "--timeline", dir.resolve("nothing.ndjson").toString());
