@@ -189,7 +189,7 @@ public final class JoblineConfig {
             ConfigKey.longAtLeast(1));
 
     public static final ConfigKey<Integer> API_PORT =
-            new ConfigKey<>("jobline.api.port", 8080, "Port of the HTTP API.", ConfigKey.intAtLeast(0));
+            new ConfigKey<>("jobline.api.port", 8080, "Port of the HTTP API.", ConfigKey.intWithin(0, 65_535));
     public static final ConfigKey<String> API_BIND =
             new ConfigKey<>("jobline.api.bind", "0.0.0.0", "Address the HTTP API listens on.", ConfigKey.nonEmpty());
     public static final ConfigKey<String> API_ADVERTISED_HOST = new ConfigKey<>(

@@ -115,6 +115,17 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldRefuseAnApiPortNoSocketCanHave() {
+        // Else dev started its broker and PostgreSQL, then died in a stack trace when the API bound.
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.api.port", "65536")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.api.port")
+                .hasMessageContaining("between 0 and 65535");
+        assertThat(JoblineConfig.of(Map.of("jobline.api.port", "65535")).get(JoblineConfig.API_PORT))
+                .isEqualTo(65535);
+    }
+
+    @Test
     void shouldRefuseAnAllowlistEntryThatIsNotAnEgressEntry() {
         assertThatThrownBy(() ->
                         JoblineConfig.of(Map.of("jobline.egress.allow", "db.internal:5432, user@mirror.local:443")))
