@@ -172,6 +172,18 @@ class AirGapCommandsTest {
         assertThat(dir.resolve("t.ndjson")).doesNotExist();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999", ""})
+    void shouldRefuseAnExportFromATimeThatIsNoEpochMillisecondAsABadFlag(String time) {
+        Run run = run(
+                "export", "--out", dir.resolve("bundle").toString(), "--bootstrap", "127.0.0.1:1", "--from-time", time);
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("--from-time: '" + time + "' is neither RFC 3339")
+                .doesNotContain("\tat ");
+    }
+
     @Test
     void shouldNameAnInputThatIsNotThere() {
         Run run = run("verify", "--timeline", dir.resolve("nothing.ndjson").toString());
