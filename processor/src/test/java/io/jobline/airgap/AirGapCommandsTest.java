@@ -116,14 +116,18 @@ class AirGapCommandsTest {
 
     /** {@code jobline replay} of {@code input} into t.ndjson and r.ndjson of the test's directory. */
     private Run replay(Path input) {
+        return replay(input, dir.resolve("t.ndjson"), dir.resolve("r.ndjson"));
+    }
+
+    private Run replay(Path input, Path timeline, Path rejections) {
         return run(
                 "replay",
                 "--input",
                 input.toString(),
                 "--timeline",
-                dir.resolve("t.ndjson").toString(),
+                timeline.toString(),
                 "--rejections",
-                dir.resolve("r.ndjson").toString());
+                rejections.toString());
     }
 
     @Test
@@ -170,6 +174,25 @@ class AirGapCommandsTest {
                 .startsWith(flag.substring(0, flag.indexOf('=')) + " must be at least 1")
                 .doesNotContain("\tat ");
         assertThat(dir.resolve("t.ndjson")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseToReplayOverItsInputOrIntoOneFileTwice() throws Exception {
+        Path commands = AirGapFixtures.writePlain(
+                dir.resolve("commands.ndjson"),
+                List.of(RecordLinesTest.record(
+                        "j1", "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j1\",\"jobType\":\"r\"}")));
+        byte[] log = Files.readAllBytes(commands);
+
+        Run overInput = replay(commands, dir.resolve(".").resolve("commands.ndjson"), dir.resolve("r.ndjson"));
+        Run oneFile = replay(commands, dir.resolve("out.ndjson"), dir.resolve("out.ndjson"));
+
+        assertThat(overInput.exit()).isEqualTo(2);
+        assertThat(overInput.err()).startsWith("--timeline is the --input");
+        assertThat(commands).hasBinaryContent(log);
+        assertThat(oneFile.exit()).isEqualTo(2);
+        assertThat(oneFile.err()).startsWith("--timeline and --rejections are one file");
+        assertThat(dir.resolve("out.ndjson")).doesNotExist();
     }
 
     @ParameterizedTest
