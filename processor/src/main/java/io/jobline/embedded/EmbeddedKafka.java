@@ -73,7 +73,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
+            // The cause is all a user of jobline dev gets to see: a file in the way, a directory
+            // another broker holds, a full disk.
+            throw new IllegalStateException(
+                    "cannot start the in-JVM Kafka broker" + (dataDir == null ? "" : " under " + dataDir) + ": " + e,
+                    e);
         }
     }
 

@@ -141,6 +141,19 @@ class JoblineCliTest {
     }
 
     @Test
+    void shouldSayWhyDevCannotStartItsBroker(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+
+        Run run = run("dev", "--data-dir", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .startsWith("jobline dev: cannot start the in-JVM Kafka broker under " + file.resolve("kafka"))
+                .endsWith("Not a directory")
+                .doesNotContain("\n");
+    }
+
+    @Test
     void shouldPrintTheVersion() {
         assertThat(run("--version").out()).startsWith("jobline ");
     }
