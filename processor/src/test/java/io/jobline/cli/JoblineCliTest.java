@@ -154,6 +154,24 @@ class JoblineCliTest {
     }
 
     @Test
+    void shouldSayKafkaDidNotAnswerWhenNoBrokerIsThere() {
+        // The admin client's own deadline past the 30 s jobline waits, as by default (60 s), so that
+        // jobline's wait is the one that ends; 35 s rather than 60 keeps the test shorter.
+        Run run = run(
+                "run",
+                "--roles",
+                "processor",
+                "--bootstrap",
+                "127.0.0.1:1",
+                "--set",
+                "kafka.default.api.timeout.ms=35000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .isEqualTo("jobline run: cannot reach Kafka at 127.0.0.1:1 to check the topics: no answer within 30 s");
+    }
+
+    @Test
     void shouldPrintTheVersion() {
         assertThat(run("--version").out()).startsWith("jobline ");
     }
