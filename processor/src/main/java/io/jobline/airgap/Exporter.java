@@ -1,5 +1,6 @@
 package io.jobline.airgap;
 
+import io.jobline.stream.TopicAdmin;
 import io.jobline.wire.Timestamps;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -229,7 +230,7 @@ public final class Exporter {
         try (Admin admin = Admin.create(settings.clientProperties())) {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new AirGapException("cannot reach Kafka at " + bootstrap() + ": " + e.getMessage(), e);
+            throw new AirGapException("cannot reach Kafka at " + bootstrap() + ": " + TopicAdmin.why(e), e);
         }
     }
 

@@ -126,7 +126,7 @@ public final class Importer {
             Thread.currentThread().interrupt();
             throw new AirGapException("import interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new AirGapException("cannot prepare the target cluster: " + e.getMessage(), e);
+            throw new AirGapException("cannot prepare the target cluster: " + TopicAdmin.why(e), e);
         }
     }
 
@@ -343,7 +343,7 @@ public final class Importer {
             throw new AirGapException(
                     "cannot check the target's processor: " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
-            throw new AirGapException("cannot check the target's processor: " + e.getMessage(), e);
+            throw new AirGapException("cannot check the target's processor: " + TopicAdmin.why(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AirGapException("import interrupted", e);

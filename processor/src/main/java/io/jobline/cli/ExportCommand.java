@@ -138,14 +138,18 @@ final class ExportCommand implements Callable<Integer> {
         if (fromTime == null) {
             return null;
         }
-        if (fromTime.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(fromTime);
+        try {
+            if (!fromTime.isEmpty() && fromTime.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(fromTime);
+            }
+            if (Timestamps.isValid(fromTime)) {
+                return Timestamps.parse(fromTime);
+            }
+        } catch (NumberFormatException e) {
+            // All digits, but more than a long holds: no epoch millisecond either.
         }
-        if (!Timestamps.isValid(fromTime)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--from-time: '" + fromTime + "' is neither RFC 3339 (2026-11-29T00:00:00Z) nor epoch ms");
-        }
-        return Timestamps.parse(fromTime);
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "--from-time: '" + fromTime + "' is neither RFC 3339 (2026-11-29T00:00:00Z) nor epoch ms");
     }
 }

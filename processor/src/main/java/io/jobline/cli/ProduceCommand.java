@@ -3,12 +3,17 @@ package io.jobline.cli;
 import io.jobline.config.JoblineConfig;
 import io.jobline.wire.CommandCodec;
 import io.jobline.wire.CommandRead;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,19 +76,19 @@ final class ProduceCommand implements Callable<Integer> {
         AtomicLong sent = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         Progress progress = new Progress(err, "produce");
-        try (BufferedReader in = file == null
-                        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                        : Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (InputStream in = open();
                 KafkaProducer<String, byte[]> producer =
                         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            String line;
-            while ((line = in.readLine()) != null && failure.get() == null) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            byte[] line;
+            while ((line = readLine(in, buffer)) != null && failure.get() == null) {
                 lines++;
-                if (line.isBlank()) {
+                if (isBlank(line)) {
                     continue;
                 }
-                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-                CommandRead read = CommandCodec.read(bytes);
+                // The line's own bytes, read and sent as they are: decoded to text first, a line that
+                // is not UTF-8 would be changed (stdin) or end the whole run at an earlier line (file).
+                CommandRead read = CommandCodec.read(line);
                 if (read instanceof CommandRead.Invalid bad) {
                     invalid++;
                     err.printf("line %d: %s: %s%n", lines, bad.reason().wireName(), bad.message());
@@ -92,7 +97,7 @@ final class ProduceCommand implements Callable<Integer> {
                 io.jobline.domain.Command command = ((CommandRead.Valid) read).command();
                 producer.send(
                         new ProducerRecord<>(
-                                topic, null, command.jobId(), bytes, new RecordHeaders().add("content-type", JSON)),
+                                topic, null, command.jobId(), line, new RecordHeaders().add("content-type", JSON)),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
@@ -103,6 +108,8 @@ final class ProduceCommand implements Callable<Integer> {
                 progress.tick(sent.get());
             }
             producer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source() + " after line " + lines, e);
         }
         if (failure.get() != null) {
             err.printf(
@@ -112,5 +119,45 @@ final class ProduceCommand implements Callable<Integer> {
         err.printf("produce: %d sent to %s, %d invalid (not sent), %d lines read%n", sent.get(), topic, invalid, lines);
         err.flush();
         return invalid == 0 && failure.get() == null ? 0 : 1;
+    }
+
+    private InputStream open() {
+        if (file == null) {
+            return new BufferedInputStream(System.in);
+        }
+        try {
+            return new BufferedInputStream(Files.newInputStream(file));
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException(file + " does not exist", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private String source() {
+        return file == null ? "standard input" : file.toString();
+    }
+
+    /** The next line's bytes without its line end ({@code \n} or {@code \r\n}); null at the end. */
+    private static byte[] readLine(InputStream in, ByteArrayOutputStream buffer) throws IOException {
+        buffer.reset();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            buffer.write(b);
+        }
+        if (b < 0 && buffer.size() == 0) {
+            return null;
+        }
+        byte[] line = buffer.toByteArray();
+        return line.length > 0 && line[line.length - 1] == '\r' ? Arrays.copyOf(line, line.length - 1) : line;
+    }
+
+    private static boolean isBlank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -14,7 +14,9 @@ import io.jobline.sink.DataSources;
 import io.jobline.sink.Migrations;
 import io.jobline.sink.SinkTopics;
 import io.jobline.sink.SinkWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,13 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        requireAtLeastOne("--partitions", partitions);
+        requireAtLeastOne("--threads", threads);
+        // Each output replaces its file once complete: over the input, it would replace the log
+        // itself; the two outputs in one file, the second would replace the first.
+        requireDistinct("--timeline is the --input file", timeline, input);
+        requireDistinct("--rejections is the --input file", rejections, input);
+        requireDistinct("--timeline and --rejections are one file", timeline, rejections);
         PrintWriter out = spec.commandLine().getOut();
         JoblineConfig joblineConfig =
                 config.load(dbUrl == null ? Map.of() : Map.of(JoblineConfig.DB_URL.name(), dbUrl));
@@ -227,6 +236,31 @@ final class ReplayCommand implements Callable<Integer> {
                 timelinePartitions,
                 rejectionsPartitions,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A bad flag is a usage error, found before the input is opened and any output written. */
+    private void requireAtLeastOne(String flag, Integer value) {
+        if (value != null && value < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be at least 1, was " + value);
+        }
+    }
+
+    private void requireDistinct(String problem, Path output, Path other) {
+        if (sameFile(output, other)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), problem + " (" + output + "): give each output a file of its own");
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private String policySource(LogInput commands) {

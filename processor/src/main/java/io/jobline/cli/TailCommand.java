@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
@@ -38,6 +41,8 @@ import picocli.CommandLine.Option;
             "  jobline tail --tenant acme --type job.failed --max 10"
         })
 final class TailCommand implements Callable<Integer> {
+
+    private static final Duration POLL = Duration.ofMillis(500);
 
     @Option(names = "--from-beginning", description = "Start at the first event, not at the end.")
     boolean fromBeginning;
@@ -67,25 +72,33 @@ final class TailCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         JoblineConfig config = options.load();
         Properties props = JoblineRuntime.clientProperties(config);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "jobline-tail-" + UUID.randomUUID());
+        // No consumer group: a new one takes seconds to form (a broker's group.initial.rebalance.delay.ms
+        // is 3 s by default), and --idle-exit would count them as seconds without events.
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        String topic = config.get(JoblineConfig.TIMELINE_TOPIC);
+        long idleLimit = idleExitSeconds == null || idleExitSeconds > Long.MAX_VALUE / 1_000_000_000L
+                ? Long.MAX_VALUE
+                : idleExitSeconds * 1_000_000_000L;
         long shown = 0;
         long idleSince = System.nanoTime();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(config.get(JoblineConfig.TIMELINE_TOPIC)));
             while (shown < max) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()
-                        && idleExitSeconds != null
-                        && System.nanoTime() - idleSince
-                                > Duration.ofSeconds(idleExitSeconds).toNanos()) {
+                ConsumerRecords<String, byte[]> records;
+                if (consumer.assignment().isEmpty() && !assignAll(consumer, topic)) {
+                    records = ConsumerRecords.empty();
+                    Thread.sleep(POLL.toMillis()); // the topic is not there yet, or Kafka does not answer
+                } else {
+                    records = consumer.poll(POLL);
+                }
+                if (records.isEmpty() && System.nanoTime() - idleSince > idleLimit) {
                     break;
                 }
                 for (ConsumerRecord<String, byte[]> record : records) {
@@ -106,6 +119,29 @@ final class TailCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Reads every partition of {@code topic}, from its start or its end; false while it has none. */
+    private boolean assignAll(KafkaConsumer<String, byte[]> consumer, String topic) {
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(topic, POLL);
+        } catch (TimeoutException e) {
+            return false;
+        }
+        if (infos == null || infos.isEmpty()) {
+            return false;
+        }
+        List<TopicPartition> partitions = infos.stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        consumer.assign(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+        }
+        return true;
     }
 
     private boolean matches(JsonNode event) {

@@ -109,8 +109,9 @@ public final class JoblineConfig {
     public static final ConfigKey<Long> DEFAULT_LEASE_MS = new ConfigKey<>(
             "jobline.lease.default.ms",
             LifecyclePolicy.DEFAULT_LEASE_MS,
-            "Lease of a started job when neither the start nor the job sets one.",
-            ConfigKey.longAtLeast(1));
+            "Lease of a started job when neither the start nor the job sets one (at most "
+                    + LifecyclePolicy.MAX_LEASE_MS + ", as for a job's or a start's own leaseMs).",
+            ConfigKey.longWithin(1, LifecyclePolicy.MAX_LEASE_MS));
     public static final ConfigKey<Integer> RETRY_MAX_RETRIES = new ConfigKey<>(
             "jobline.retry.max.retries",
             RetryPolicy.DEFAULT.maxRetries(),
@@ -191,7 +192,7 @@ public final class JoblineConfig {
             ConfigKey.longAtLeast(1));
 
     public static final ConfigKey<Integer> API_PORT =
-            new ConfigKey<>("jobline.api.port", 8080, "Port of the HTTP API.", ConfigKey.intAtLeast(0));
+            new ConfigKey<>("jobline.api.port", 8080, "Port of the HTTP API.", ConfigKey.intWithin(0, 65_535));
     public static final ConfigKey<String> API_BIND =
             new ConfigKey<>("jobline.api.bind", "0.0.0.0", "Address the HTTP API listens on.", ConfigKey.nonEmpty());
     public static final ConfigKey<String> API_ADVERTISED_HOST = new ConfigKey<>(

@@ -10,6 +10,12 @@ package io.jobline.domain;
 public record LifecyclePolicy(EgressPolicy egress, RetryPolicy defaultRetry, long defaultLeaseMs, int maxDependencies) {
 
     public static final long DEFAULT_LEASE_MS = 30_000;
+    /**
+     * The longest lease a job, a start or the configured default may set (the schemas' maximum): a
+     * day, so that a lease's expiry, added to a record timestamp, stays a time RFC 3339 can write.
+     */
+    public static final long MAX_LEASE_MS = 86_400_000L;
+
     public static final int DEFAULT_MAX_DEPENDENCIES = 1_000;
 
     public static final LifecyclePolicy DEFAULT =

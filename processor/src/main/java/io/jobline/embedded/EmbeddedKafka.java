@@ -4,6 +4,7 @@ import io.jobline.stream.TopicAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,6 +40,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * records survive a restart; null for a throw-away one. The port changes on every start.
      */
     public static EmbeddedKafka start(Path dataDir) {
+        return start(dataDir, Map.of());
+    }
+
+    /** The same, with {@code brokerConfig} over the settings a single test node needs. */
+    public static EmbeddedKafka start(Path dataDir, Map<String, String> brokerConfig) {
         try {
             TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                     .setCombined(true)
@@ -50,15 +56,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                 nodes.setBaseDirectory(dataDir).setClusterId(clusterId(dataDir));
                 formatted = Files.exists(dataDir.resolve(NODE_DIRECTORY).resolve("meta.properties"));
             }
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build())
                     .setDeleteOnClose(dataDir == null)
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("num.partitions", "1")
-                    .build();
+                    .setConfigProp("num.partitions", "1");
+            brokerConfig.forEach(builder::setConfigProp);
+            KafkaClusterTestKit cluster = builder.build();
             if (!formatted) {
                 cluster.format();
             }
@@ -66,7 +73,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
+            // The cause is all a user of jobline dev gets to see: a file in the way, a directory
+            // another broker holds, a full disk.
+            throw new IllegalStateException(
+                    "cannot start the in-JVM Kafka broker" + (dataDir == null ? "" : " under " + dataDir) + ": " + e,
+                    e);
         }
     }
 

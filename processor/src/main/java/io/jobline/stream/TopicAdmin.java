@@ -29,6 +29,15 @@ public final class TopicAdmin {
 
     private TopicAdmin() {}
 
+    /**
+     * Why a call of Kafka's admin API failed, for a message. When the 30 s that jobline waits for
+     * an answer run out first (the admin client's own deadline is 60 s), the timeout says nothing:
+     * its message is null.
+     */
+    public static String why(Exception e) {
+        return e instanceof TimeoutException ? "no answer within 30 s" : e.getMessage();
+    }
+
     public static Properties adminProperties(JoblineConfig config) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(JoblineConfig.BOOTSTRAP_SERVERS));
@@ -148,7 +157,7 @@ public final class TopicAdmin {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "cannot reach Kafka at " + config.get(JoblineConfig.BOOTSTRAP_SERVERS) + " to check the topics: "
-                            + e.getMessage(),
+                            + why(e),
                     e);
         }
     }

@@ -11,6 +11,7 @@ import io.jobline.domain.EgressPolicy;
 import io.jobline.domain.JobError;
 import io.jobline.domain.JobStatus;
 import io.jobline.domain.JsonText;
+import io.jobline.domain.LifecyclePolicy;
 import io.jobline.domain.RejectionReason;
 import io.jobline.domain.RetryPolicy;
 import io.jobline.domain.RetrySpec;
@@ -37,7 +38,7 @@ public final class CommandCodec {
     static final TextPattern RFC3339 = TextPattern.of(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
 
-    static final long MAX_LEASE_MS = 86_400_000L;
+    static final long MAX_LEASE_MS = LifecyclePolicy.MAX_LEASE_MS;
     /** The most characters of a jobId, commandId or any other id. */
     public static final int ID_LENGTH = 200;
     /** The most characters of a recorded command's id: the longest prefix, {@code dependency.completed:}, and a job id. */

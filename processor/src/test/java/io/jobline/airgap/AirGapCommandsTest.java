@@ -116,14 +116,18 @@ class AirGapCommandsTest {
 
     /** {@code jobline replay} of {@code input} into t.ndjson and r.ndjson of the test's directory. */
     private Run replay(Path input) {
+        return replay(input, dir.resolve("t.ndjson"), dir.resolve("r.ndjson"));
+    }
+
+    private Run replay(Path input, Path timeline, Path rejections) {
         return run(
                 "replay",
                 "--input",
                 input.toString(),
                 "--timeline",
-                dir.resolve("t.ndjson").toString(),
+                timeline.toString(),
                 "--rejections",
-                dir.resolve("r.ndjson").toString());
+                rejections.toString());
     }
 
     @Test
@@ -148,6 +152,59 @@ class AirGapCommandsTest {
                     .containsAnyOf("is neither a bundle nor an NDJSON file", "does not exist")
                     .doesNotContain("\n\tat ");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--threads=0", "--partitions=0", "--threads=-2"})
+    void shouldRefuseAReplayWithNoThreadOrPartitionAsABadFlag(String flag) throws Exception {
+        Path commands = Files.writeString(dir.resolve("commands.ndjson"), "");
+
+        Run run = run(
+                "replay",
+                "--input",
+                commands.toString(),
+                flag,
+                "--timeline",
+                dir.resolve("t.ndjson").toString(),
+                "--rejections",
+                dir.resolve("r.ndjson").toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith(flag.substring(0, flag.indexOf('=')) + " must be at least 1")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("t.ndjson")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseToReplayOverItsInputOrIntoOneFileTwice() throws Exception {
+        Path commands = AirGapFixtures.writePlain(
+                dir.resolve("commands.ndjson"),
+                List.of(RecordLinesTest.record(
+                        "j1", "{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j1\",\"jobType\":\"r\"}")));
+        byte[] log = Files.readAllBytes(commands);
+
+        Run overInput = replay(commands, dir.resolve(".").resolve("commands.ndjson"), dir.resolve("r.ndjson"));
+        Run oneFile = replay(commands, dir.resolve("out.ndjson"), dir.resolve("out.ndjson"));
+
+        assertThat(overInput.exit()).isEqualTo(2);
+        assertThat(overInput.err()).startsWith("--timeline is the --input");
+        assertThat(commands).hasBinaryContent(log);
+        assertThat(oneFile.exit()).isEqualTo(2);
+        assertThat(oneFile.err()).startsWith("--timeline and --rejections are one file");
+        assertThat(dir.resolve("out.ndjson")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999999", ""})
+    void shouldRefuseAnExportFromATimeThatIsNoEpochMillisecondAsABadFlag(String time) {
+        Run run = run(
+                "export", "--out", dir.resolve("bundle").toString(), "--bootstrap", "127.0.0.1:1", "--from-time", time);
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("--from-time: '" + time + "' is neither RFC 3339")
+                .doesNotContain("\tat ");
     }
 
     @Test

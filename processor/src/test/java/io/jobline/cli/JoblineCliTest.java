@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
@@ -100,6 +105,70 @@ class JoblineCliTest {
         assertThat(run.err())
                 .isEqualTo("jobline run: invalid configuration jobline.api.tokens: entry 1 is not tenant:token"
                         + System.lineSeparator());
+    }
+
+    @Test
+    void shouldNameAProduceFileThatIsNotThereInOneLineWithStatusOne(@TempDir Path dir) {
+        Path missing = dir.resolve("commands.ndjson");
+
+        Run run = run("produce", "--file", missing.toString(), "--bootstrap", "127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("jobline produce: " + missing + " does not exist" + System.lineSeparator());
+    }
+
+    @Test
+    void shouldReportALineThatIsNotUtf8AsMalformedAndGoOn(@TempDir Path dir) throws Exception {
+        Path commands = dir.resolve("latin1.ndjson");
+        byte[] latin1 = "{\"type\":\"job.cancel\",\"commandId\":\"caf\u00e9\",\"jobId\":\"j1\"}\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] notJson = "{not json}\r\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(
+                commands,
+                ByteBuffer.allocate(latin1.length + notJson.length)
+                        .put(latin1)
+                        .put(notJson)
+                        .array());
+
+        Run run = run("produce", "--file", commands.toString(), "--bootstrap", "127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err())
+                .contains("line 1: malformed: not JSON: Invalid UTF-8")
+                .contains("line 2: malformed: not JSON")
+                .contains("produce: 0 sent to jobline.commands, 2 invalid (not sent), 2 lines read")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldSayWhyDevCannotStartItsBroker(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+
+        Run run = run("dev", "--data-dir", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .startsWith("jobline dev: cannot start the in-JVM Kafka broker under " + file.resolve("kafka"))
+                .endsWith("Not a directory")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void shouldSayKafkaDidNotAnswerWhenNoBrokerIsThere() {
+        // The admin client's own deadline past the 30 s jobline waits, as by default (60 s), so that
+        // jobline's wait is the one that ends; 35 s rather than 60 keeps the test shorter.
+        Run run = run(
+                "run",
+                "--roles",
+                "processor",
+                "--bootstrap",
+                "127.0.0.1:1",
+                "--set",
+                "kafka.default.api.timeout.ms=35000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip())
+                .isEqualTo("jobline run: cannot reach Kafka at 127.0.0.1:1 to check the topics: no answer within 30 s");
     }
 
     @Test

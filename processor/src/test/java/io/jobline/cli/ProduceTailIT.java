@@ -3,6 +3,7 @@ package io.jobline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobline.config.JoblineConfig;
+import io.jobline.embedded.EmbeddedKafka;
 import io.jobline.testing.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,12 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,6 +87,49 @@ class ProduceTailIT {
             filtered.addAll(flags);
             JoblineCliTest.Run raw = JoblineCliTest.run(filtered.toArray(String[]::new));
             assertThat(raw.out().strip()).startsWith("{\"specversion\":\"1.0\"").contains("\"subject\":\"p-2\"");
+        }
+    }
+
+    /**
+     * A new consumer group takes a while to form: a broker's group.initial.rebalance.delay.ms is 3 s
+     * by default (4 s here). --idle-exit 2 must count from when tail can read the timeline, not
+     * from its start, or it prints nothing from a timeline full of events and says all is well.
+     */
+    @Test
+    void shouldCountIdleTimeFromWhenTheTimelineIsAssignedNotWhileTheGroupForms() throws Exception {
+        try (EmbeddedKafka slowGroups = EmbeddedKafka.start(null, Map.of("group.initial.rebalance.delay.ms", "4000"))) {
+            String timeline = "tail-idle-timeline";
+            slowGroups.createTopics(1, timeline);
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, slowGroups.bootstrapServers());
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                for (int sequence = 1; sequence <= 3; sequence++) {
+                    producer.send(new ProducerRecord<>(
+                                    timeline,
+                                    "idle-1",
+                                    "{\"subject\":\"idle-1\",\"sequence\":" + sequence
+                                            + ",\"type\":\"job.created\",\"tenant\":\"default\",\"data\":{}}"))
+                            .get();
+                }
+            }
+
+            JoblineCliTest.Run tail = JoblineCliTest.run(
+                    "tail",
+                    "--from-beginning",
+                    "--idle-exit",
+                    "2",
+                    "--max",
+                    "3",
+                    "--bootstrap",
+                    slowGroups.bootstrapServers(),
+                    "--set",
+                    JoblineConfig.TIMELINE_TOPIC.name() + "=" + timeline);
+
+            assertThat(tail.exitCode()).isZero();
+            assertThat(tail.out().lines())
+                    .hasSize(3)
+                    .allSatisfy(line -> assertThat(line).contains("idle-1"));
         }
     }
 }

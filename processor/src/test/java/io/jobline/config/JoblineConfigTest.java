@@ -108,6 +108,34 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldRefuseADefaultLeaseThatNoJobOrStartCouldDeclare() {
+        // Longer, a start at a record time of today would set a lease expiring after the year
+        // 9999 (events no schema admits) or, near Long.MAX_VALUE, overflow into the past: every
+        // heartbeat refused and a lease timer that sorts after every other and never fires.
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.lease.default.ms", "86400001")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.lease.default.ms")
+                .hasMessageContaining("between 1 and 86400000");
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.lease.default.ms", String.valueOf(Long.MAX_VALUE))))
+                .hasMessageContaining("jobline.lease.default.ms");
+        assertThat(JoblineConfig.of(Map.of("jobline.lease.default.ms", "86400000"))
+                        .lifecyclePolicy()
+                        .defaultLeaseMs())
+                .isEqualTo(86_400_000L);
+    }
+
+    @Test
+    void shouldRefuseAnApiPortNoSocketCanHave() {
+        // Else dev started its broker and PostgreSQL, then died in a stack trace when the API bound.
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.api.port", "65536")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.api.port")
+                .hasMessageContaining("between 0 and 65535");
+        assertThat(JoblineConfig.of(Map.of("jobline.api.port", "65535")).get(JoblineConfig.API_PORT))
+                .isEqualTo(65535);
+    }
+
+    @Test
     void shouldRefuseAnAllowlistEntryThatIsNotAnEgressEntry() {
         assertThatThrownBy(() ->
                         JoblineConfig.of(Map.of("jobline.egress.allow", "db.internal:5432, user@mirror.local:443")))
