@@ -32,10 +32,10 @@ public final class TopicAdmin {
     /**
      * Why a call of Kafka's admin API failed, for a message. When the 30 s that jobline waits for
      * an answer run out first (the admin client's own deadline is 60 s), the timeout says nothing:
-     * its message is null.
+     * its message is null. Waiting for a new topic's leaders times out with a message of its own.
      */
     public static String why(Exception e) {
-        return e instanceof TimeoutException ? "no answer within 30 s" : e.getMessage();
+        return e instanceof TimeoutException && e.getMessage() == null ? "no answer within 30 s" : e.getMessage();
     }
 
     public static Properties adminProperties(JoblineConfig config) {
