@@ -68,7 +68,9 @@ public final class StoreJobReader implements JobReader {
             throw notReady("the processor is not running (" + streams.state() + ")");
         }
         if (owner == null || owner.activeHost().equals(HostInfo.unavailable())) {
-            throw notReady("the processor has not assigned its partitions yet");
+            throw unowned(
+                    "no instance is named the owner of the job's partition",
+                    "the processor has not assigned its partitions yet");
         }
         if (!owner.activeHost().equals(self)) {
             if (forwarded) {
@@ -94,15 +96,10 @@ public final class StoreJobReader implements JobReader {
                     ? Optional.empty()
                     : Optional.of(new Snapshot(job.tenant(), JobJson.write(job)));
         } catch (InvalidStateStoreException | IllegalStateException e) {
-            if (streams.state() == KafkaStreams.State.RUNNING) {
-                // Named the owner, yet not holding the partition, with no rebalance to explain it
-                // (unless one has only just begun): another instance advertises this address.
-                throw notReady("this instance (" + self.host() + ":" + self.port() + ") is named the owner of"
-                        + " partition " + partition + " but does not hold it: a rebalance has begun, or another"
-                        + " instance advertises the same address (each must set jobline.api.advertised.host to"
-                        + " one the others reach it at)");
-            }
-            throw notReady("the job-state store is not queryable right now (" + e.getMessage() + ")");
+            throw unowned(
+                    "this instance (" + self.host() + ":" + self.port() + ") is named the owner of partition "
+                            + partition + " but does not hold it",
+                    "the job-state store is not queryable right now (" + e.getMessage() + ")");
         }
     }
 
@@ -132,6 +129,20 @@ public final class StoreJobReader implements JobReader {
             Thread.currentThread().interrupt();
             throw notReady("interrupted");
         }
+    }
+
+    /**
+     * A 503 for a job whose partition no instance can be asked for. While a rebalance runs, that
+     * is {@code otherwise}. With none to explain it (unless one has only just begun), it is
+     * {@code running}: instances that advertise the same address take each other's partitions
+     * for their own, or leave them without an owner.
+     */
+    private Problem.ProblemException unowned(String running, String otherwise) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return notReady(otherwise);
+        }
+        return notReady(running + ": a rebalance has begun, or another instance advertises the same address"
+                + " (each must set jobline.api.advertised.host to one the others reach it at)");
     }
 
     private static Problem.ProblemException notReady(String detail) {

@@ -106,7 +106,7 @@ class TwoInstancesIT {
             ApiClient.Response read = a.get("/v1/jobs/" + remote);
             assertThat(read.status()).isEqualTo(503);
             assertThat(read.body().path("detail").asText())
-                    .contains("localhost:" + port + ") is named the owner", "jobline.api.advertised.host");
+                    .contains("another instance advertises the same address", "jobline.api.advertised.host");
         }
     }
 
