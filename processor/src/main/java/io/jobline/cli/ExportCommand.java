@@ -88,6 +88,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.requireAtLeastOne(spec, "--idle-timeout", idleTimeoutSeconds);
         JoblineConfig joblineConfig = config.load();
         List<String> exported = topics != null
                 ? topics

@@ -68,6 +68,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.requireAtLeastOne(spec, "--transaction-records", recordsPerTransaction);
         TransferProgress.Listener progress =
                 Progress.printedTo(spec.commandLine().getErr());
         try (Bundle bundle = Bundle.open(in, progress)) {

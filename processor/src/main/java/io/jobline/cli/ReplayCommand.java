@@ -122,8 +122,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        requireAtLeastOne("--partitions", partitions);
-        requireAtLeastOne("--threads", threads);
+        Flags.requireAtLeastOne(spec, "--partitions", partitions);
+        Flags.requireAtLeastOne(spec, "--threads", threads);
         // Each output replaces its file once complete: over the input, it would replace the log
         // itself; the two outputs in one file, the second would replace the first.
         requireDistinct("--timeline is the --input file", timeline, input);
@@ -236,13 +236,6 @@ final class ReplayCommand implements Callable<Integer> {
                 timelinePartitions,
                 rejectionsPartitions,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
-    }
-
-    /** A bad flag is a usage error, found before the input is opened and any output written. */
-    private void requireAtLeastOne(String flag, Integer value) {
-        if (value != null && value < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be at least 1, was " + value);
-        }
     }
 
     private void requireDistinct(String problem, Path output, Path other) {

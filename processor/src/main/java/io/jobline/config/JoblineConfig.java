@@ -61,7 +61,7 @@ public final class JoblineConfig {
             "jobline.topic.replication",
             1,
             "Replication factor of the topics when jobline creates them.",
-            ConfigKey.intAtLeast(1));
+            ConfigKey.intWithin(1, Short.MAX_VALUE));
     public static final ConfigKey<String> PROCESSING_GUARANTEE = new ConfigKey<>(
             "jobline.processing.guarantee",
             "exactly_once_v2",

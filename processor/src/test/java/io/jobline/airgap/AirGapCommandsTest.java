@@ -207,6 +207,27 @@ class AirGapCommandsTest {
                 .doesNotContain("\tat ");
     }
 
+    /** A limit of zero or less would stop the export at once, or commit an import record by record. */
+    @ParameterizedTest
+    @ValueSource(strings = {"export --idle-timeout=0", "export --idle-timeout=-5", "import --transaction-records=0"})
+    void shouldRefuseAnExportOrImportLimitBelowOneAsABadFlag(String line) {
+        String[] words = line.split(" ");
+        String[] command = words[0].equals("export")
+                ? new String[] {
+                    "export", "--out", dir.resolve("bundle").toString(), "--bootstrap", "127.0.0.1:1", words[1]
+                }
+                : new String[] {
+                    "import", "--in", dir.resolve("bundle").toString(), "--bootstrap", "127.0.0.1:1", words[1]
+                };
+
+        Run run = run(command);
+
+        assertThat(run.exit()).as(line).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith(words[1].substring(0, words[1].indexOf('=')) + " must be at least 1")
+                .doesNotContain("\tat ");
+    }
+
     @Test
     void shouldNameAnInputThatIsNotThere() {
         Run run = run("verify", "--timeline", dir.resolve("nothing.ndjson").toString());

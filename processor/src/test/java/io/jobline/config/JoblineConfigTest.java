@@ -136,6 +136,15 @@ class JoblineConfigTest {
     }
 
     @Test
+    void shouldRefuseAReplicationFactorKafkaCannotTake() {
+        // Kafka's replication factor is a short: 40000 reached it as -25536.
+        assertThatThrownBy(() -> JoblineConfig.of(Map.of("jobline.topic.replication", "40000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("jobline.topic.replication")
+                .hasMessageContaining("between 1 and 32767");
+    }
+
+    @Test
     void shouldRefuseAnAllowlistEntryThatIsNotAnEgressEntry() {
         assertThatThrownBy(() ->
                         JoblineConfig.of(Map.of("jobline.egress.allow", "db.internal:5432, user@mirror.local:443")))
