@@ -83,7 +83,7 @@ public final class SinkBench {
         int partitions = config.get(JoblineConfig.TOPIC_PARTITIONS);
         out.printf(
                 "sink: %,d timeline events in %d partitions; PostgreSQL %s, schema %s%n",
-                events, partitions, config.get(JoblineConfig.DB_URL), schema);
+                events, partitions, DataSources.describe(config.get(JoblineConfig.DB_URL)), schema);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             JoblineConfig bench = config.with(Map.of(
                     JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),

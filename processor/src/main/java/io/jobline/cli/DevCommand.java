@@ -5,6 +5,7 @@ import io.jobline.config.ConfigKey;
 import io.jobline.config.JoblineConfig;
 import io.jobline.embedded.EmbeddedDatabase;
 import io.jobline.embedded.EmbeddedKafka;
+import io.jobline.sink.DataSources;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -110,7 +111,7 @@ final class DevCommand implements Callable<Integer> {
                         config.get(JoblineConfig.COMMANDS_TOPIC),
                         config.get(JoblineConfig.TIMELINE_TOPIC),
                         config.get(JoblineConfig.REJECTIONS_TOPIC));
-                out.printf("  Postgres %s%n", config.get(JoblineConfig.DB_URL));
+                out.printf("  Postgres %s%n", DataSources.describe(config.get(JoblineConfig.DB_URL)));
                 out.printf(
                         "%nTry:%n  curl -s -X POST '%s/v1/jobs?wait=10s' -H 'content-type: application/json' \\%n"
                                 + "       -d '{\"jobId\":\"hello-1\",\"jobType\":\"report\",\"payload\":{\"day\":\"2026-11-29\"}}'%n"

@@ -67,8 +67,8 @@ final class MigrateCommand implements Callable<Integer> {
                     schema, report.versionAfter(), report.applied().isEmpty() ? ": nothing to apply" : "");
         } catch (FlywayException e) {
             throw new IllegalStateException(
-                    "cannot migrate schema " + schema + " at " + config.get(JoblineConfig.DB_URL) + ": "
-                            + e.getMessage(),
+                    "cannot migrate schema " + schema + " at " + DataSources.describe(config.get(JoblineConfig.DB_URL))
+                            + ": " + e.getMessage(),
                     e);
         }
         return 0;

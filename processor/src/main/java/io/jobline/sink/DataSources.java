@@ -16,6 +16,12 @@ public final class DataSources {
 
     private DataSources() {}
 
+    /** {@code url} for a message or a log: without its parameters, which may hold the password. */
+    public static String describe(String url) {
+        int parameters = url.indexOf('?');
+        return parameters < 0 ? url : url.substring(0, parameters) + "?…";
+    }
+
     /**
      * A pool whose connections use the configured schema ({@code jobline.db.schema}) as search
      * path. It opens even when PostgreSQL is unreachable: callers retry, they do not fail to start.

@@ -172,6 +172,16 @@ class JoblineCliTest {
     }
 
     @Test
+    void shouldNotPrintThePasswordOfAJdbcUrlWhenMigrationsCannotConnect() {
+        Run run = run("migrate", "--db-url", "jdbc:postgresql://127.0.0.1:1/jobline?user=owner&password=s3cret");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err())
+                .contains("cannot migrate schema public at jdbc:postgresql://127.0.0.1:1/jobline?…")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
     void shouldPrintTheVersion() {
         assertThat(run("--version").out()).startsWith("jobline ");
     }
