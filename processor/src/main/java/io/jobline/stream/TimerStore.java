@@ -5,7 +5,9 @@ import io.jobline.domain.TimerKind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -15,6 +17,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Armed timers ordered by due time: key = due (8 bytes, big-endian) + kind + jobId, so the
  * punctuator finds what is due with one range scan from the start. The index only says when to
  * look; whether a timer still applies is decided by the job's state when the fire comes back.
+ *
+ * <p>A fired timer stays in the index until its fire has come back and moved the job on, which
+ * disarms it. Deleting it when firing lost it for good where the delete outlived the fire: under
+ * at-least-once the two are separate writes, and a crash between them left a job whose lease
+ * never expired. After a restart such a timer fires again; a job ignores a second fire.
  */
 public final class TimerStore implements LifecycleEngine.TimerSchedule {
 
@@ -25,6 +32,8 @@ public final class TimerStore implements LifecycleEngine.TimerSchedule {
     private static final byte[] PRESENT = {1};
 
     private final KeyValueStore<Bytes, byte[]> store;
+    /** Timers this instance fired whose fire has not come back yet: not fired again meanwhile. */
+    private final Set<Bytes> fired = new HashSet<>();
 
     public TimerStore(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
@@ -37,13 +46,17 @@ public final class TimerStore implements LifecycleEngine.TimerSchedule {
 
     @Override
     public void disarm(String jobId, TimerKind kind, long due) {
-        store.delete(key(jobId, kind, due));
+        Bytes key = key(jobId, kind, due);
+        store.delete(key);
+        fired.remove(key);
     }
 
-    /** Removes and returns up to {@code limit} timers due at or before {@code now}, earliest first. */
+    /**
+     * Returns up to {@code limit} timers due at or before {@code now}, earliest first, that this
+     * instance has not fired yet, and counts them as fired. They stay in the index until disarmed.
+     */
     public List<DueTimer> takeDue(long now, int limit) {
         List<DueTimer> due = new ArrayList<>();
-        List<Bytes> keys = new ArrayList<>();
         Bytes upTo = Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(now + 1).array());
         try (KeyValueIterator<Bytes, byte[]> range = store.range(null, upTo)) {
             while (range.hasNext() && due.size() < limit) {
@@ -53,13 +66,13 @@ public final class TimerStore implements LifecycleEngine.TimerSchedule {
                 if (when > now) {
                     break;
                 }
-                TimerKind kind = KINDS[key.get()];
-                String jobId = new String(key.array(), key.position(), key.remaining(), StandardCharsets.UTF_8);
-                due.add(new DueTimer(jobId, kind, when));
-                keys.add(entry.key);
+                if (fired.add(entry.key)) {
+                    TimerKind kind = KINDS[key.get()];
+                    String jobId = new String(key.array(), key.position(), key.remaining(), StandardCharsets.UTF_8);
+                    due.add(new DueTimer(jobId, kind, when));
+                }
             }
         }
-        keys.forEach(store::delete);
         return due;
     }
 
