@@ -82,7 +82,12 @@ public final class CommandGateway implements AutoCloseable {
                                     Optional.empty(), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 })
                 .whenCompleteAsync(
-                        (result, failure) -> outcomes.forget(command.jobId(), command.commandId(), outcome), replies);
+                        (result, failure) -> {
+                            outcomes.forget(command.jobId(), command.commandId(), outcome);
+                            // Ends the asking too: completeOnTimeout completed only the reply.
+                            outcome.cancel(false);
+                        },
+                        replies);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jobline.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jobline.testing.JobCommands;
 import io.jobline.testing.KafkaBrokerExtension;
 import io.jobline.wire.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -18,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +143,33 @@ class JobsApiIT {
             assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText())
                     .isEqualTo("pending");
         }
+    }
+
+    /**
+     * A wait that ended stops asking whether the job applied its command: a command that is never
+     * applied (its job does not exist, say) was asked about every second for as long as the
+     * process ran, one store read or forwarded request each time, for every such wait.
+     */
+    @Test
+    void shouldStopAskingWhetherTheCommandWasAppliedOnceTheWaitHasEnded() throws Exception {
+        AtomicReference<CompletableFuture<Optional<OutcomeTracker.Outcome>>> waiting = new AtomicReference<>();
+        // Twice: one ask that began just as the wait ended may still run; it asked every second after.
+        CountDownLatch askedAfterTheEnd = new CountDownLatch(2);
+        Supplier<Optional<OutcomeTracker.Outcome>> applied = () -> {
+            CompletableFuture<Optional<OutcomeTracker.Outcome>> wait = waiting.get();
+            if (wait != null && wait.isDone()) {
+                askedAfterTheEnd.countDown();
+            }
+            return Optional.empty(); // never applied
+        };
+        waiting.set(gateway.sendAndWait(new JobCommands().create("never-applied"), Duration.ofMillis(1), applied));
+
+        assertThat(waiting.get().get(30, TimeUnit.SECONDS))
+                .as("no outcome within the wait")
+                .isEmpty();
+        assertThat(askedAfterTheEnd.await(3, TimeUnit.SECONDS))
+                .as("asked again and again after the wait had ended")
+                .isFalse();
     }
 
     private static Reply create(String token, String idempotencyKey) throws Exception {
