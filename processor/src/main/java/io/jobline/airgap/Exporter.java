@@ -125,6 +125,10 @@ public final class Exporter {
             Map<TopicPartition, Long> end,
             Map<TopicPartition, BundleWriter.PartitionWriter> writers,
             TransferProgress progress) {
+        // A timeout past what a long counts in nanoseconds (292 years) is one that never ends.
+        long idleNanos = settings.idleTimeout().compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0
+                ? Long.MAX_VALUE
+                : settings.idleTimeout().toNanos();
         Set<TopicPartition> pending = new HashSet<>();
         for (TopicPartition tp : partitions) {
             if (start.get(tp) < end.get(tp)) {
@@ -157,7 +161,7 @@ public final class Exporter {
             }
             done.forEach(pending::remove);
             consumer.pause(done);
-            if (System.nanoTime() - lastProgress > settings.idleTimeout().toNanos()) {
+            if (System.nanoTime() - lastProgress > idleNanos) {
                 TopicPartition stuck = pending.iterator().next();
                 throw new AirGapException("export stalled: " + stuck + " is at offset " + consumer.position(stuck)
                         + " and has yielded nothing for "

@@ -358,6 +358,22 @@ class ImportIT {
                 .hasMessageContaining("offset 25000 of " + past + " is past its end (2500 is");
     }
 
+    /**
+     * --idle-timeout takes any number of seconds, and a large one means "never give up": one past
+     * 292 years (9223372037 s) overflowed the stall check's nanoseconds on the export's first round,
+     * which stopped with "long overflow".
+     */
+    @Test
+    void shouldExportWithAnIdleTimeoutTooLongForNanoseconds() throws Exception {
+        String topic = newTopic(2);
+        produce(topic);
+
+        Manifest manifest = exporter(source, topic, Duration.ofSeconds(Long.MAX_VALUE))
+                .export(new Exporter.Request(List.of(topic), Map.of(), null, dir.resolve("patient")));
+
+        assertThat(manifest.records()).isEqualTo(RECORDS);
+    }
+
     @Test
     void shouldNameTheRecordTheTargetRefused() throws Exception {
         String topic = "big-" + UUID.randomUUID().toString().substring(0, 8);
@@ -470,6 +486,10 @@ class ImportIT {
     }
 
     private static Exporter exporter(EmbeddedKafka broker, String topic) {
+        return exporter(broker, topic, Duration.ofSeconds(60));
+    }
+
+    private static Exporter exporter(EmbeddedKafka broker, String topic, Duration idleTimeout) {
         return new Exporter(
                 new Exporter.Settings(
                         client(broker),
@@ -480,7 +500,7 @@ class ImportIT {
                                 "jobline.timeline",
                                 "jobline.rejections",
                                 ProcessorPolicy.from(JoblineConfig.defaults())),
-                        Duration.ofSeconds(60)),
+                        idleTimeout),
                 TransferProgress.Listener.NONE);
     }
 
