@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -231,8 +230,8 @@ public final class Exporter {
     }
 
     private String clusterId() {
-        try (Admin admin = Admin.create(settings.clientProperties())) {
-            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        try (TopicAdmin.Client client = TopicAdmin.open(settings.clientProperties())) {
+            return client.admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AirGapException("cannot reach Kafka at " + bootstrap() + ": " + TopicAdmin.why(e), e);
         }

@@ -108,8 +108,9 @@ public final class Importer {
                 .flatMap(t -> t.files().stream())
                 .mapToLong(Manifest.PartitionFile::records)
                 .sum();
-        try (Admin admin = Admin.create(settings.clientProperties());
+        try (TopicAdmin.Client client = TopicAdmin.open(settings.clientProperties());
                 KafkaProducer<byte[], byte[]> producer = producer(source)) {
+            Admin admin = client.admin();
             checkTarget(admin, manifest);
             Map<String, Uuid> topicIds = ensureTopics(admin, selected);
             // Fencing first: an earlier importer of this source can commit nothing after the read.
