@@ -302,74 +302,58 @@ public final class CommandCodec {
     }
 
     /**
-     * A payload or result, carried as compact text. A JSON escape may spell one half of a UTF-16
-     * surrogate pair without the other, which is no character at all: it could be neither written
-     * as UTF-8 nor stored by PostgreSQL, so the command is rejected rather than the text changed.
+     * A payload or result, carried as compact text. Its every event goes to PostgreSQL's jsonb, so
+     * what jsonb cannot hold rejects the command rather than being changed: text (a value or a
+     * key) holding U+0000 or one half of a UTF-16 surrogate pair without the other (no character
+     * at all, nor UTF-8), or a number past what a numeric holds.
      */
     private static JsonText jsonText(FieldReader fields, String name, ObjectNode node) {
         if (node == null) {
             return null;
         }
-        String number = numberPostgresqlRefuses(node, "");
-        if (number != null) {
-            fields.violations()
-                    .add(name + ": " + number + " is a number past what PostgreSQL stores (at most "
-                            + NUMERIC_INTEGER_DIGITS + " digits before the point and " + NUMERIC_FRACTION_DIGITS
-                            + " after), so no event of the job could be stored");
+        String refused = postgresqlRefuses(node, "");
+        if (refused != null) {
+            fields.violations().add(name + ": " + refused);
             return null;
         }
-        String json = Json.compact(node);
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c == '\\') {
-                // Compact JSON writes U+0000 as this escape, and a backslash only to begin an escape.
-                if (json.startsWith("u0000", i + 1)) {
-                    fields.violations().add(name + ": " + FieldReader.NUL);
-                    return null;
-                }
-                i++;
-            } else if (Character.isHighSurrogate(c)
-                    && i + 1 < json.length()
-                    && Character.isLowSurrogate(json.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                fields.violations().add(name + ": " + FieldReader.unpairedSurrogate(c));
-                return null;
-            }
-        }
-        return new JsonText(json);
+        return new JsonText(Json.compact(node));
     }
 
-    /**
-     * The JSON pointer of the first number under {@code node} that a PostgreSQL numeric cannot hold,
-     * or null. Floats are read as BigDecimal, and other numbers are within Jackson's length limit.
-     */
-    private static String numberPostgresqlRefuses(JsonNode node, String pointer) {
+    /** Why jsonb could not hold {@code node}, which is at {@code pointer}: the first reason found, or null. */
+    private static String postgresqlRefuses(JsonNode node, String pointer) {
+        if (node.isTextual()) {
+            return FieldReader.unstorable(node.textValue());
+        }
         if (node.isBigDecimal()) {
             java.math.BigDecimal value = node.decimalValue();
             boolean fits = value.scale() <= NUMERIC_FRACTION_DIGITS
                     && (value.signum() == 0 || value.precision() - value.scale() <= NUMERIC_INTEGER_DIGITS);
-            return fits ? null : pointer;
+            return fits
+                    ? null
+                    : pointer + " is a number past what PostgreSQL stores (at most " + NUMERIC_INTEGER_DIGITS
+                            + " digits before the point and " + NUMERIC_FRACTION_DIGITS
+                            + " after), so no event of the job could be stored";
         }
-        if (node.isContainerNode()) {
-            if (node.isArray()) {
-                for (int i = 0; i < node.size(); i++) {
-                    String found = numberPostgresqlRefuses(node.get(i), pointer + "/" + i);
-                    if (found != null) {
-                        return found;
-                    }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = postgresqlRefuses(node.get(i), pointer + "/" + i);
+                if (found != null) {
+                    return found;
                 }
-            } else {
-                for (Map.Entry<String, JsonNode> field : node.properties()) {
+            }
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String found = FieldReader.unstorable(field.getKey());
+                if (found == null) {
                     String key = field.getKey().replace("~", "~0").replace("/", "~1");
-                    String found = numberPostgresqlRefuses(field.getValue(), pointer + "/" + key);
-                    if (found != null) {
-                        return found;
-                    }
+                    found = postgresqlRefuses(field.getValue(), pointer + "/" + key);
+                }
+                if (found != null) {
+                    return found;
                 }
             }
         }
-        return null;
+        return null; // other numbers are within Jackson's length limit; floats are read as BigDecimal
     }
 
     private static Map<CommandType, Set<String>> allowedFields() {

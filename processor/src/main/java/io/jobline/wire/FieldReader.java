@@ -87,13 +87,6 @@ final class FieldReader {
         return value.length() <= maxLength || value.codePointCount(0, value.length()) <= maxLength;
     }
 
-    /** What a command's text must not hold: the sink stores every event as jsonb, which cannot hold it. */
-    static final String NUL = "holds \\u0000, which PostgreSQL cannot store";
-
-    static String unpairedSurrogate(char c) {
-        return "holds an unpaired surrogate (\\u" + HexFormat.of().toHexDigits(c) + "), which is not Unicode text";
-    }
-
     /**
      * Why PostgreSQL could not store {@code value}, or null: U+0000, or one half of a UTF-16
      * surrogate pair without the other (no character at all). A command that put either into a
@@ -103,14 +96,15 @@ final class FieldReader {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\u0000') {
-                return NUL;
+                return "holds \\u0000, which PostgreSQL cannot store";
             }
             if (Character.isHighSurrogate(c)
                     && i + 1 < value.length()
                     && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                return unpairedSurrogate(c);
+                return "holds an unpaired surrogate (\\u" + HexFormat.of().toHexDigits(c)
+                        + "), which is not Unicode text";
             }
         }
         return null;
@@ -205,10 +199,11 @@ final class FieldReader {
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String itemPath = name + "[" + i + "]";
+            String unstorable;
             if (!item.isTextual() || item.textValue().isEmpty() || !fits(item.textValue(), maxLength)) {
                 violation(itemPath, "must be a string of 1 to " + maxLength + " characters");
-            } else if (unstorable(item.textValue()) != null) {
-                violation(itemPath, unstorable(item.textValue()));
+            } else if ((unstorable = unstorable(item.textValue())) != null) {
+                violation(itemPath, unstorable);
             } else if (pattern != null && !pattern.matches(item.textValue())) {
                 violation(itemPath, "must match " + pattern.pattern());
             } else {

@@ -64,15 +64,25 @@ class ApiServerTest {
         };
         JobsApi jobs =
                 new JobsApi(gateway, reader, queries, new TenantAuth(Map.of(TOKEN, "acme")), Duration.ofSeconds(30));
-        server = new ApiServer(jobs, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of())
+        server = serve(jobs);
+    }
+
+    /** {@code jobs} served on a free port of the loopback address, with no readiness checks. */
+    static ApiServer serve(JobsApi jobs) {
+        return new ApiServer(jobs, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of())
                 .start("127.0.0.1", 0);
+    }
+
+    /** Stops what {@link #serve} and its gateway started, the server first. */
+    static void stop(ApiServer server, CommandGateway gateway, OutcomeTracker outcomes) {
+        server.close();
+        gateway.close();
+        outcomes.close();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        gateway.close();
-        outcomes.close();
+        stop(server, gateway, outcomes);
     }
 
     static HttpResponse<String> send(String method, String path, byte[] body) throws Exception {

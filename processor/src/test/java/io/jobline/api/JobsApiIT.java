@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jobline.testing.JobCommands;
 import io.jobline.testing.KafkaBrokerExtension;
 import io.jobline.wire.Json;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,15 +57,12 @@ class JobsApiIT {
                 null,
                 new TenantAuth(Map.of("token-acme", "acme", "token-globex", "globex")),
                 Duration.ofSeconds(30));
-        server = new ApiServer(jobs, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of())
-                .start("127.0.0.1", 0);
+        server = ApiServerTest.serve(jobs);
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        gateway.close();
-        outcomes.close();
+        ApiServerTest.stop(server, gateway, outcomes);
     }
 
     @Test

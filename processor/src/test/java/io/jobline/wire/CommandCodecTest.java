@@ -221,10 +221,7 @@ class CommandCodecTest {
     @Test
     void shouldRejectANotBeforeOutsideTheYears0000To9999InUtc() {
         for (String notBefore : List.of("9999-12-31T23:00:00-05:00", "0000-01-01T00:00:00+01:00")) {
-            CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                    + "\"notBefore\":\"" + notBefore + "\"}");
-
-            assertThat(read)
+            assertThat(createWithNotBefore(notBefore))
                     .as(notBefore)
                     .isInstanceOfSatisfying(
                             CommandRead.Invalid.class,
@@ -236,16 +233,18 @@ class CommandCodecTest {
     void shouldReadBackANotBeforeAtEitherEndOfTheYears0000To9999() {
         for (String notBefore :
                 List.of("9999-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z", "9999-12-31T18:00:00-05:00")) {
-            CommandRead read = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                    + "\"notBefore\":\"" + notBefore + "\"}");
-
-            assertThat(read)
+            assertThat(createWithNotBefore(notBefore))
                     .as(notBefore)
                     .isInstanceOfSatisfying(
                             CommandRead.Valid.class,
                             valid -> assertThat(CommandCodec.read(CommandCodec.write(valid.command())))
                                     .isInstanceOf(CommandRead.Valid.class));
         }
+    }
+
+    private static CommandRead createWithNotBefore(String notBefore) {
+        return read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                + "\"notBefore\":\"" + notBefore + "\"}");
     }
 
     /**
