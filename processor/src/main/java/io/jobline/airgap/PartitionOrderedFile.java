@@ -8,8 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,12 +24,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next is held, so the output is written once, not written to part files and copied together.
  * When the partitions are not known in advance (a plain log names them as it goes), all are held
  * to the end.
+ *
+ * <p>What is held in memory is held outside the Java heap, in blocks reused once written out. On
+ * the heap it was the one large thing a replay keeps for seconds, and the collector copied it
+ * from young space to survivor space to old: a million-command replay held about 150 MB at a time,
+ * and each young collection copied that much again.
  */
 final class PartitionOrderedFile implements AutoCloseable {
+
+    /** The size of a block of held bytes: what a writer of the replay flushes at once. */
+    static final int BLOCK_BYTES = 256 << 10;
 
     private final FileChannel file;
     private final Path spillDirectory;
     private final long holdInMemory;
+    private final int blockBytes;
+    /** Blocks written out, for the next bytes to hold; guarded by itself. */
+    private final ArrayDeque<ByteBuffer> freeBlocks = new ArrayDeque<>();
+
     private final AtomicLong heldInMemory = new AtomicLong();
     private final List<Integer> order;
     private final TreeMap<Integer, Part> parts = new TreeMap<>();
@@ -43,9 +55,14 @@ final class PartitionOrderedFile implements AutoCloseable {
      *     {@code spillDirectory}
      */
     PartitionOrderedFile(Path path, List<Integer> order, Path spillDirectory, long holdInMemory) {
+        this(path, order, spillDirectory, holdInMemory, BLOCK_BYTES);
+    }
+
+    PartitionOrderedFile(Path path, List<Integer> order, Path spillDirectory, long holdInMemory, int blockBytes) {
         this.order = List.copyOf(order);
         this.spillDirectory = spillDirectory;
         this.holdInMemory = holdInMemory;
+        this.blockBytes = blockBytes;
         try {
             this.file = FileChannel.open(
                     path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -122,10 +139,37 @@ final class PartitionOrderedFile implements AutoCloseable {
         }
     }
 
+    /**
+     * An empty block to hold bytes in, or null when the process has no direct memory left: then
+     * the part spills to its file, as it does beyond {@link #holdInMemory}.
+     */
+    private ByteBuffer takeBlock() {
+        synchronized (freeBlocks) {
+            ByteBuffer free = freeBlocks.poll();
+            if (free != null) {
+                return free;
+            }
+        }
+        try {
+            return ByteBuffer.allocateDirect(blockBytes);
+        } catch (OutOfMemoryError directMemoryExhausted) {
+            return null;
+        }
+    }
+
+    private void giveBack(ByteBuffer block) {
+        block.clear();
+        synchronized (freeBlocks) {
+            freeBlocks.push(block);
+        }
+    }
+
     /** One partition's output stream. */
     final class Part extends OutputStream {
         private final int partition;
-        private final List<byte[]> held = new ArrayList<>();
+        /** Blocks of held bytes, each filled up to its position; only the last one is not full. */
+        private final List<ByteBuffer> held = new ArrayList<>();
+
         private long heldBytes;
         private Path spill;
         private FileChannel spillFile;
@@ -145,20 +189,44 @@ final class PartitionOrderedFile implements AutoCloseable {
         public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
             if (writeThrough) {
                 writeFully(ByteBuffer.wrap(bytes, offset, length));
-            } else if (spillFile == null && heldInMemory.addAndGet(length) <= holdInMemory) {
-                held.add(Arrays.copyOfRange(bytes, offset, offset + length));
-                heldBytes += length;
-            } else {
+                return;
+            }
+            int kept = spillFile == null ? hold(bytes, offset, length) : 0;
+            if (kept < length) {
                 if (spillFile == null) {
-                    heldInMemory.addAndGet(-length); // it did not fit
                     spill = Files.createTempFile(spillDirectory, "partition-" + partition + "-", ".ndjson");
                     spillFile = FileChannel.open(spill, StandardOpenOption.WRITE, StandardOpenOption.READ);
                 }
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, offset + kept, length - kept);
                 while (buffer.hasRemaining()) {
                     spillFile.write(buffer);
                 }
             }
+        }
+
+        /**
+         * Holds as many of the bytes as memory allows, from the first; returns how many. The rest
+         * go to the spill file, after them, and so does everything this part writes next.
+         */
+        private int hold(byte[] bytes, int offset, int length) {
+            long allowed = Math.min(length, holdInMemory - heldInMemory.addAndGet(length) + length);
+            int kept = 0;
+            while (kept < allowed) {
+                ByteBuffer block = held.isEmpty() ? null : held.get(held.size() - 1);
+                if (block == null || !block.hasRemaining()) {
+                    block = takeBlock();
+                    if (block == null) {
+                        break;
+                    }
+                    held.add(block);
+                }
+                int n = (int) Math.min(block.remaining(), allowed - kept);
+                block.put(bytes, offset + kept, n);
+                kept += n;
+            }
+            heldInMemory.addAndGet(kept - length); // what was not kept is not held
+            heldBytes += kept;
+            return kept;
         }
 
         @Override
@@ -179,8 +247,8 @@ final class PartitionOrderedFile implements AutoCloseable {
          */
         private void catchUp() throws IOException {
             while (true) {
-                List<byte[]> chunks;
-                long chunkBytes;
+                List<ByteBuffer> blocks;
+                long takenBytes;
                 FileChannel spilled;
                 Path spilledPath;
                 synchronized (this) {
@@ -188,18 +256,19 @@ final class PartitionOrderedFile implements AutoCloseable {
                         writeThrough = true;
                         return;
                     }
-                    chunks = new ArrayList<>(held);
-                    chunkBytes = heldBytes;
+                    blocks = new ArrayList<>(held);
+                    takenBytes = heldBytes;
                     held.clear();
                     heldBytes = 0;
                     spilled = spillFile;
                     spilledPath = spill;
                     spillFile = null;
                 }
-                for (byte[] chunk : chunks) {
-                    writeFully(ByteBuffer.wrap(chunk));
+                for (ByteBuffer block : blocks) {
+                    writeFully(block.flip());
+                    giveBack(block);
                 }
-                heldInMemory.addAndGet(-chunkBytes);
+                heldInMemory.addAndGet(-takenBytes);
                 if (spilled != null) {
                     long size = spilled.size();
                     long at = 0;

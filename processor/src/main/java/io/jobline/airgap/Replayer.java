@@ -390,7 +390,9 @@ public final class Replayer {
     /** One commands partition: its own engine and stores, and its part of the two output files. */
     private final class PartitionReplay implements CommandHandler.Output {
         private final int partition;
-        private final CommandHandler handler;
+        /** The engine and its stores: let go when the partition is done, so that the next ones have the memory. */
+        private CommandHandler handler;
+
         private final TransferProgress.Batch progress;
         // The command being handled: its key, the key's bytes, and their timeline partition once needed.
         private String commandKey;
@@ -506,6 +508,7 @@ public final class Replayer {
 
         void close() {
             progress.flush();
+            handler = null;
             try {
                 if (timeline != null) {
                     timeline.close();

@@ -18,20 +18,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PartitionOrderedFileTest {
 
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "holding at most {0} bytes in memory")
-    @ValueSource(longs = {0, 1_000, 1_000_000})
-    void shouldListPartitionsInOrderHoweverTheirWritersInterleave(long holdInMemory) throws Exception {
+    @ParameterizedTest(name = "holding at most {0} bytes in memory, in blocks of {1}")
+    @CsvSource({"0, 16", "1000, 16", "1000000, 16", "1000000, 262144"})
+    void shouldListPartitionsInOrderHoweverTheirWritersInterleave(long holdInMemory, int blockBytes) throws Exception {
         Path file = dir.resolve("out.ndjson");
         List<Integer> order = List.of(0, 1, 2, 3, 4, 5);
         ExecutorService threads = Executors.newFixedThreadPool(3);
-        try (PartitionOrderedFile out = new PartitionOrderedFile(file, order, dir, holdInMemory)) {
+        try (PartitionOrderedFile out = new PartitionOrderedFile(file, order, dir, holdInMemory, blockBytes)) {
             List<Future<?>> running = new ArrayList<>();
             for (int partition : List.of(5, 3, 1, 0, 2, 4)) { // finish out of order too
                 running.add(threads.submit(() -> {
