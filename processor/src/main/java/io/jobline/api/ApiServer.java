@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +28,18 @@ public final class ApiServer implements AutoCloseable {
     static final String PROBLEM_JSON = "application/problem+json";
     private static final long MAX_REQUEST_BYTES = 1_048_576L;
 
+    /** How long a stop waits for the answers of requests in progress. */
+    private static final long STOP_TIMEOUT_MS = 5_000;
+
     private final Javalin app;
+    private final JobsApi jobs;
     private final Map<String, BooleanSupplier> readiness;
 
     /**
      * @param readiness named checks behind {@code /readyz} (streams running, sink connected, ...)
      */
     public ApiServer(JobsApi jobs, PrometheusMeterRegistry registry, Map<String, BooleanSupplier> readiness) {
+        this.jobs = jobs;
         this.readiness = new LinkedHashMap<>(readiness);
         ApiMetrics metrics = new ApiMetrics();
         metrics.bindTo(registry);
@@ -42,6 +48,12 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.http.prefer405over404 = true;
             config.useVirtualThreads = false;
+            // A stop lets the requests in progress finish (up to STOP_TIMEOUT_MS), as Jetty does
+            // when it counts them; without it, it drops their connections.
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT_MS);
+                server.setHandler(new StatisticsHandler());
+            });
         });
         app.before(ctx -> ctx.attribute("jobline.start", System.nanoTime()));
         app.after(ctx -> {
@@ -141,8 +153,13 @@ public final class ApiServer implements AutoCloseable {
         g.writeEndObject();
     }
 
+    /**
+     * Stops: the waits in progress are answered first (202, outcome pending, with the job's
+     * location to poll), and the server then stops once their answers are written.
+     */
     @Override
     public void close() {
+        jobs.endWaits();
         app.stop();
     }
 }

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,11 @@ public final class CommandGateway implements AutoCloseable {
      * Where replies continue once a send or an outcome completes, so that the producer's and the
      * outcome tracker's threads never write to a client's connection.
      */
+    /** The replies of the waits in progress, to end them when the server stops. */
+    private final Set<CompletableFuture<Optional<OutcomeTracker.Outcome>>> waits = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean ending;
+
     private final ExecutorService replies = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "jobline-api-reply");
         thread.setDaemon(true);
@@ -73,21 +80,36 @@ public final class CommandGateway implements AutoCloseable {
     public CompletableFuture<Optional<OutcomeTracker.Outcome>> sendAndWait(
             Command command, Duration wait, Supplier<Optional<OutcomeTracker.Outcome>> applied) {
         CompletableFuture<OutcomeTracker.Outcome> outcome = outcomes.expect(command.jobId(), command.commandId());
+        CompletableFuture<Optional<OutcomeTracker.Outcome>> reply = outcome.thenApply(Optional::of);
+        waits.add(reply);
+        if (ending) {
+            reply.complete(Optional.empty()); // came in while the server stops: answered once written
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         return written(command)
                 .thenCompose(written -> {
                     askLater(applied, outcome, FIRST_ASK_MS);
-                    return outcome.thenApply(Optional::of)
-                            .completeOnTimeout(
-                                    Optional.empty(), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return reply.completeOnTimeout(
+                            Optional.empty(), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 })
                 .whenCompleteAsync(
                         (result, failure) -> {
+                            waits.remove(reply);
                             outcomes.forget(command.jobId(), command.commandId(), outcome);
                             // Ends the asking too: completeOnTimeout completed only the reply.
                             outcome.cancel(false);
                         },
                         replies);
+    }
+
+    /**
+     * Ends every wait now, as if its time were up: each is answered that its command was written
+     * and its outcome is pending, and so is every wait that comes after this. Called before the
+     * server stops, so that no client loses its answer with the connection.
+     */
+    public void endWaits() {
+        ending = true;
+        waits.forEach(reply -> reply.complete(Optional.empty()));
     }
 
     /**

@@ -199,6 +199,11 @@ public final class JobsApi {
                 }));
     }
 
+    /** Answers every {@code ?wait=} in progress, and every one to come, as pending: the server stops. */
+    void endWaits() {
+        gateway.endWaits();
+    }
+
     /**
      * The job once it has applied {@code command}: the outcome of a command that writes no event
      * (a heartbeat, or a command sent again, which the job ignores), and for the others the same

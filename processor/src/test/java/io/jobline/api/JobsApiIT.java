@@ -1,6 +1,7 @@
 package io.jobline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobline.testing.JobCommands;
@@ -40,24 +41,30 @@ class JobsApiIT {
     private static OutcomeTracker outcomes;
     private static CommandGateway gateway;
     private static ApiServer server;
+    private static Properties kafka;
+    private static String commandsTopic;
 
     @BeforeAll
     static void start() {
         String run = KafkaBrokerExtension.newRun();
-        KAFKA.broker().createTopics(2, "api-commands-" + run, "api-timeline-" + run, "api-rejections-" + run);
-        Properties kafka = new Properties();
+        commandsTopic = "api-commands-" + run;
+        KAFKA.broker().createTopics(2, commandsTopic, "api-timeline-" + run, "api-rejections-" + run);
+        kafka = new Properties();
         kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         outcomes = new OutcomeTracker(kafka, "api-timeline-" + run, "api-rejections-" + run);
         outcomes.start();
-        gateway = new CommandGateway(kafka, "api-commands-" + run, outcomes);
+        gateway = new CommandGateway(kafka, commandsTopic, outcomes);
+        server = ApiServerTest.serve(jobsApi(gateway));
+    }
+
+    private static JobsApi jobsApi(CommandGateway gateway) {
         JobReader reader = (jobId, authorization, forwarded) -> Optional.empty();
-        JobsApi jobs = new JobsApi(
+        return new JobsApi(
                 gateway,
                 reader,
                 null,
                 new TenantAuth(Map.of("token-acme", "acme", "token-globex", "globex")),
                 Duration.ofSeconds(30));
-        server = ApiServerTest.serve(jobs);
     }
 
     @AfterAll
@@ -109,10 +116,7 @@ class JobsApiIT {
      */
     @Test
     void shouldAnswerOtherRequestsWhileMoreWaitsThanServerThreadsAreOpen() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!outcomes.isReady() && System.nanoTime() < deadline) {
-            Thread.sleep(50); // until then a ?wait= is a 503
-        }
+        awaitTracker();
         List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             waits.add(HTTP.sendAsync(
@@ -137,6 +141,50 @@ class JobsApiIT {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText())
                     .isEqualTo("pending");
+        }
+    }
+
+    /**
+     * A server that stops answers the waits in progress (202, pending: the job's location is in
+     * the answer to poll) rather than dropping their connections; it used to drop them.
+     */
+    @Test
+    void shouldAnswerTheWaitsInProgressWhenTheServerStops() throws Exception {
+        awaitTracker();
+        CommandGateway stoppingGateway = new CommandGateway(kafka, commandsTopic, outcomes);
+        ApiServer stopping = ApiServerTest.serve(jobsApi(stoppingGateway));
+        try {
+            List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                waits.add(HTTP.sendAsync(
+                        request(stopping.port(), "token-acme", "stop-" + i, "{\"jobType\":\"report\"}", "?wait=60s"),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(1_000); // the waits reach the server
+            assertThat(waits).as("waits open before the stop").noneMatch(CompletableFuture::isDone);
+
+            int port = stopping.port();
+            long start = System.nanoTime();
+            stopping.close();
+            long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            for (CompletableFuture<HttpResponse<String>> wait : waits) {
+                HttpResponse<String> response = wait.get(10, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                assertThat(Json.MAPPER.readTree(response.body()).path("outcome").asText())
+                        .isEqualTo("pending");
+                assertThat(response.headers().firstValue("Location"))
+                        .hasValueSatisfying(location -> assertThat(location).startsWith("/v1/jobs/"));
+            }
+            assertThat(stopMillis).as("the stop's length, in ms").isLessThan(5_000);
+            assertThatThrownBy(() -> HTTP.send(
+                            request(port, "token-acme", null, "{\"jobType\":\"report\"}", ""),
+                            HttpResponse.BodyHandlers.ofString()))
+                    .as("the stopped server takes no more requests")
+                    .isInstanceOf(java.io.IOException.class);
+        } finally {
+            stopping.close();
+            stoppingGateway.close();
         }
     }
 
@@ -183,9 +231,20 @@ class JobsApiIT {
         return new Reply(response.statusCode(), response.body());
     }
 
+    private static void awaitTracker() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!outcomes.isReady() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // until then a ?wait= is a 503
+        }
+    }
+
     private static HttpRequest request(String token, String idempotencyKey, String body, String query) {
+        return request(server.port(), token, idempotencyKey, body, query);
+    }
+
+    private static HttpRequest request(int port, String token, String idempotencyKey, String body, String query) {
         HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + "/v1/jobs" + query))
+                        URI.create("http://127.0.0.1:" + port + "/v1/jobs" + query))
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {
