@@ -97,9 +97,11 @@ public final class JoblineConfig {
     public static final ConfigKey<Integer> MAX_COMMAND_BYTES = new ConfigKey<>(
             "jobline.command.max.bytes",
             262_144,
-            "Largest command accepted; larger ones are rejected as too_large. Above the default, raise"
-                    + " Kafka's max.request.size (kafka.max.request.size) and the topics'"
-                    + " max.message.bytes too: a job's events carry its payload and its result.",
+            "Largest command accepted; larger ones are rejected as too_large. An event carries its job's"
+                    + " payload, result and error, so the processor's records may reach 3 times this"
+                    + " plus 64 KiB: its producer and the topics jobline creates take that, and it"
+                    + " refuses to start while a kafka.max.request.size given or an existing topic's"
+                    + " max.message.bytes is smaller.",
             ConfigKey.intAtLeast(256));
     public static final ConfigKey<Integer> MAX_DEPENDENCIES = new ConfigKey<>(
             "jobline.dependencies.max",
@@ -349,6 +351,15 @@ public final class JoblineConfig {
     @SuppressWarnings("unchecked")
     public <T> T get(ConfigKey<T> key) {
         return (T) values.get(key.name());
+    }
+
+    /**
+     * The largest record the processor may write while commands are at most
+     * {@link #MAX_COMMAND_BYTES}: an event carries its job's payload, result and error, each
+     * from a command that large, and its envelope. Kafka must take records this large.
+     */
+    public int largestRecordBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, 3L * get(MAX_COMMAND_BYTES) + 65_536);
     }
 
     /** Kafka client properties passed through, without the {@code kafka.} prefix. */

@@ -1,5 +1,6 @@
 package io.jobline.stream;
 
+import io.jobline.config.ConfigException;
 import io.jobline.config.JoblineConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class LifecycleService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleService.class);
+    /** The Kafka producer's default {@code max.request.size}. */
+    private static final long DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -63,8 +66,43 @@ public final class LifecycleService implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        if (config.largestRecordBytes() > DEFAULT_MAX_REQUEST_SIZE
+                && !config.kafkaProperties().containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
+            props.put(
+                    StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.largestRecordBytes());
+        }
         props.putAll(config.kafkaProperties());
+        checkRequestSize(props, config);
         return props;
+    }
+
+    /**
+     * Refuses a producer that would refuse the processor's records (see
+     * {@link JoblineConfig#largestRecordBytes()}): the first job to use a large
+     * {@code jobline.command.max.bytes} would stop the processor, at every restart again. Unless
+     * {@code kafka.max.request.size} is given, the producer is made to take them.
+     */
+    static void checkRequestSize(Properties props, JoblineConfig config) {
+        String key = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        Object given = props.getOrDefault(key, props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        long allowed;
+        try {
+            allowed = given == null
+                    ? DEFAULT_MAX_REQUEST_SIZE
+                    : Long.parseLong(given.toString().trim());
+        } catch (NumberFormatException e) {
+            return; // Kafka's own validation names it
+        }
+        int largest = config.largestRecordBytes();
+        if (allowed < largest) {
+            throw new ConfigException(
+                    JoblineConfig.KAFKA_PREFIX
+                            + (props.containsKey(key) ? key : ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                    "the producer takes records of at most " + allowed + " bytes, but with "
+                            + JoblineConfig.MAX_COMMAND_BYTES.name() + "=" + config.get(JoblineConfig.MAX_COMMAND_BYTES)
+                            + " the processor may write records of " + largest + ": raise it to " + largest
+                            + " or more, or lower " + JoblineConfig.MAX_COMMAND_BYTES.name());
+        }
     }
 
     public void start() {

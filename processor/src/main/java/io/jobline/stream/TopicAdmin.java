@@ -14,15 +14,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates jobline's topics when they are missing, with the configured partitions and replication. */
 public final class TopicAdmin {
+
+    /** Kafka's default largest record batch of a topic (the broker's {@code message.max.bytes}). */
+    static final int KAFKA_MAX_MESSAGE_BYTES = 1_048_588;
+
+    private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
     /** How long a topic's partitions may go without a leader before waiting for them fails. */
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
@@ -146,15 +154,20 @@ public final class TopicAdmin {
             short replication = config.get(JoblineConfig.TOPIC_REPLICATION).shortValue();
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<String> created = new ArrayList<>();
-            for (String topic : List.of(
+            List<String> topics = List.of(
                     config.get(JoblineConfig.COMMANDS_TOPIC),
                     config.get(JoblineConfig.TIMELINE_TOPIC),
-                    config.get(JoblineConfig.REJECTIONS_TOPIC))) {
+                    config.get(JoblineConfig.REJECTIONS_TOPIC));
+            for (String topic : topics) {
                 if (existing.contains(topic)) {
                     continue;
                 }
-                NewTopic newTopic = new NewTopic(topic, partitions, replication)
-                        .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1"));
+                Map<String, String> topicConfig =
+                        new HashMap<>(Map.of("cleanup.policy", "delete", "retention.ms", "-1"));
+                if (config.largestRecordBytes() > KAFKA_MAX_MESSAGE_BYTES) {
+                    topicConfig.put(MAX_MESSAGE_BYTES, Integer.toString(config.largestRecordBytes()));
+                }
+                NewTopic newTopic = new NewTopic(topic, partitions, replication).configs(topicConfig);
                 try {
                     if (createIfAbsent(admin, newTopic)) {
                         created.add(topic);
@@ -168,6 +181,7 @@ public final class TopicAdmin {
                             e.getCause());
                 }
             }
+            checkRecordLimits(admin, config, topics);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -177,6 +191,36 @@ public final class TopicAdmin {
                     "cannot reach Kafka at " + config.get(JoblineConfig.BOOTSTRAP_SERVERS) + " to check the topics: "
                             + why(e),
                     e);
+        }
+    }
+
+    /**
+     * Refuses topics that would refuse the processor's records: with a large
+     * {@code jobline.command.max.bytes}, the first job that used it would stop the processor,
+     * and every restart would meet the same record again.
+     */
+    private static void checkRecordLimits(Admin admin, JoblineConfig config, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        int largest = config.largestRecordBytes();
+        if (largest <= KAFKA_MAX_MESSAGE_BYTES) {
+            return; // within Kafka's default: nothing to ask
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                .toList();
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        for (ConfigResource resource : resources) {
+            ConfigEntry entry = configs.get(resource).get(MAX_MESSAGE_BYTES);
+            long allowed =
+                    entry == null || entry.value() == null ? KAFKA_MAX_MESSAGE_BYTES : Long.parseLong(entry.value());
+            if (allowed < largest) {
+                throw new IllegalStateException("topic " + resource.name() + " takes records of at most " + allowed
+                        + " bytes (" + MAX_MESSAGE_BYTES + "), but with " + JoblineConfig.MAX_COMMAND_BYTES.name()
+                        + "=" + config.get(JoblineConfig.MAX_COMMAND_BYTES) + " the processor may write records of "
+                        + largest + ": raise the topic's " + MAX_MESSAGE_BYTES + " to " + largest
+                        + " or more, or lower " + JoblineConfig.MAX_COMMAND_BYTES.name());
+            }
         }
     }
 }

@@ -20,15 +20,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,7 +58,8 @@ class LifecycleIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (LifecycleService service = new LifecycleService(config, registry);
                 KafkaProducer<String, byte[]> producer = producer();
-                KafkaConsumer<String, byte[]> timeline = consumer(config.get(JoblineConfig.TIMELINE_TOPIC))) {
+                KafkaConsumer<String, byte[]> timeline =
+                        KAFKA.committedReader(config.get(JoblineConfig.TIMELINE_TOPIC))) {
             service.start();
             Worker worker = new Worker(producer, config.get(JoblineConfig.COMMANDS_TOPIC));
             for (int i = 0; i < JOBS; i++) {
@@ -190,7 +188,7 @@ class LifecycleIT {
 
     private List<JsonNode> readAll(String topic, int expected) {
         List<JsonNode> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
+        try (KafkaConsumer<String, byte[]> consumer = KAFKA.committedReader(topic)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (values.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(TopologyHarness.parse(r.value())));
@@ -213,17 +211,5 @@ class LifecycleIT {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic));
-        return consumer;
     }
 }
