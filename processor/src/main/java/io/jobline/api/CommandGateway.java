@@ -37,15 +37,15 @@ public final class CommandGateway implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final OutcomeTracker outcomes;
     private final String commandsTopic;
-    /**
-     * Where replies continue once a send or an outcome completes, so that the producer's and the
-     * outcome tracker's threads never write to a client's connection.
-     */
     /** The replies of the waits in progress, to end them when the server stops. */
     private final Set<CompletableFuture<Optional<OutcomeTracker.Outcome>>> waits = ConcurrentHashMap.newKeySet();
 
     private volatile boolean ending;
 
+    /**
+     * Where replies continue once a send or an outcome completes, so that the producer's and the
+     * outcome tracker's threads never write to a client's connection.
+     */
     private final ExecutorService replies = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "jobline-api-reply");
         thread.setDaemon(true);
