@@ -71,6 +71,40 @@ class BundleTest {
     }
 
     @Test
+    void shouldRefuseAManifestWhosePartitionsDoNotFitItsTopic() throws IOException {
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2, records(5), SEALED);
+        String json = Files.readString(bundle.resolve(Bundle.MANIFEST));
+        assertThat(json).contains("\"partitions\" : 2").contains("\"partition\" : 1,");
+
+        assertThatThrownBy(() -> parse(json.replace("\"partitions\" : 2", "\"partitions\" : 0")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partitions 0 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partitions\" : 2", "\"partitions\" : 4294967298")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partitions 4294967298 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 4294967297,")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partition 4294967297 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 2,")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partition 2 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 0,")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partition 0 of jobline.commands is listed twice");
+        assertThatThrownBy(() -> parse(json.replace("jobline.commands-1.ndjson", "jobline.commands-0.ndjson")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("jobline.commands-0.ndjson is listed twice");
+        assertThatThrownBy(
+                        () -> parse(json.replaceAll("\"maxCommandBytes\" : \\d+", "\"maxCommandBytes\" : 4295229440")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("maxCommandBytes 4295229440 is out of range");
+    }
+
+    private static Manifest parse(String json) {
+        return Manifest.parse(json.getBytes(StandardCharsets.UTF_8), "manifest.json");
+    }
+
+    @Test
     void shouldRecordEveryDecisionSettingOfTheConfiguration() {
         ProcessorPolicy policy = ProcessorPolicy.from(JoblineConfig.of(java.util.Map.of(
                 "jobline.retry.max.retries",
