@@ -200,6 +200,24 @@ class BundleTest {
     }
 
     @Test
+    void shouldSayATarGzIsTruncatedWhenItEndsBeforeItsFirstBlock() throws Exception {
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 1, records(5), SEALED);
+        Path tarGz = dir.resolve("bundle.tar.gz");
+        TarGz.pack(List.of(bundle.resolve(Bundle.MANIFEST), bundle.resolve("jobline.commands-0.ndjson")), tarGz);
+        byte[] whole = Files.readAllBytes(tarGz);
+
+        for (int length : new int[] {0, 5}) {
+            Path cut = dir.resolve("cut-" + length + ".tar.gz");
+            Files.write(cut, java.util.Arrays.copyOf(whole, length));
+            assertThatThrownBy(() -> Bundle.open(cut))
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining(cut.toString())
+                    .hasMessageNotContaining("null")
+                    .hasMessageContaining("truncated");
+        }
+    }
+
+    @Test
     void shouldRefuseABundleWithOneChangedByteNamingTheFile() throws IOException {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2, records(20), SEALED);
         Path file = bundle.resolve("jobline.commands-1.ndjson");
