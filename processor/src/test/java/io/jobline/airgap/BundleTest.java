@@ -149,6 +149,26 @@ class BundleTest {
     }
 
     @Test
+    void shouldPackAndUnpackATarGzOfATopicWhoseFileNameIsLongerThanUstarHolds() throws Exception {
+        String topic = "site-a.jobline.commands." + "x".repeat(200); // Kafka takes names of up to 249
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), topic, 1, records(5), SEALED);
+        String file = Bundle.fileName(topic, 0);
+        Path tarGz = dir.resolve("bundle.tar.gz");
+        TarGz.pack(List.of(bundle.resolve(Bundle.MANIFEST), bundle.resolve(file)), tarGz);
+
+        try (Bundle opened = Bundle.open(tarGz)) {
+            opened.verify();
+            assertThat(opened.topic(topic).files())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.records()).isEqualTo(5));
+        }
+        assumeThat(hasTar()).as("tar on this machine").isTrue();
+        Path extracted = Files.createDirectories(dir.resolve("extracted"));
+        run("tar", "xzf", tarGz.toString(), "-C", extracted.toString());
+        assertThat(Files.readAllBytes(extracted.resolve(file))).isEqualTo(Files.readAllBytes(bundle.resolve(file)));
+    }
+
+    @Test
     void shouldReportTheUnpackingAndTheDigestCheckFileByFile() throws Exception {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 3, records(30), SEALED);
         List<Path> files = List.of(
