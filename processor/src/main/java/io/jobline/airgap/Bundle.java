@@ -1,5 +1,6 @@
 package io.jobline.airgap;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -81,7 +82,11 @@ public final class Bundle implements AutoCloseable {
             return new Bundle(path, directory, unpacked, Files.readAllBytes(manifest));
         } catch (IOException e) {
             deleteIfUnpacked(directory, unpacked);
-            throw new AirGapException("cannot read the bundle " + path + ": " + e.getMessage(), e);
+            // GZIPInputStream says nothing when the file ends before its header: an empty or cut-off copy.
+            String why = e.getMessage() != null
+                    ? e.getMessage()
+                    : e instanceof EOFException ? "the file ends early: it is truncated" : e.toString();
+            throw new AirGapException("cannot read the bundle " + path + ": " + why, e);
         } catch (RuntimeException e) {
             deleteIfUnpacked(directory, unpacked);
             throw e;

@@ -66,6 +66,8 @@ public final class Exporter {
     }
 
     public Manifest export(Request request) {
+        // The manifest's createdAt is when the export started (the schema's word), not when it ended.
+        long startedAt = System.currentTimeMillis();
         String clusterId = clusterId();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
                 BundleWriter bundle = new BundleWriter(request.out())) {
@@ -108,7 +110,7 @@ public final class Exporter {
             }
             Manifest manifest = new Manifest(
                     settings.joblineVersion(),
-                    Timestamps.format(System.currentTimeMillis()),
+                    Timestamps.format(startedAt),
                     new Manifest.Source(clusterId, bootstrap(), "read_committed"),
                     settings.processor(),
                     List.copyOf(topics));

@@ -11,8 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code manifest.json} of a bundle ({@code schemas/bundle-manifest.schema.json}): what was
@@ -183,12 +185,31 @@ public record Manifest(
         Fields processor = m.object("processor");
         Fields topicNames = processor.object("topics");
         List<Topic> topics = new ArrayList<>();
+        // Import and replay address partitions by these numbers: one outside its topic, or listed
+        // twice, would write where no partition is, or the same records twice.
+        Set<String> listedTopics = new HashSet<>();
+        Set<String> fileNames = new HashSet<>();
         for (Fields topic : m.array("topics")) {
+            String topicName = topic.text("name");
+            if (!listedTopics.add(topicName)) {
+                throw new AirGapException(name + ": topic " + topicName + " is listed twice");
+            }
+            int partitions = topic.integer("partitions", 1, Integer.MAX_VALUE);
+            Set<Integer> seen = new HashSet<>();
             List<PartitionFile> files = new ArrayList<>();
             for (Fields file : topic.array("files")) {
+                int partition = file.integer("partition", 0, partitions - 1);
+                if (!seen.add(partition)) {
+                    throw new AirGapException(
+                            name + ": partition " + partition + " of " + topicName + " is listed twice");
+                }
+                String fileName = file.fileName("file");
+                if (!fileNames.add(fileName)) {
+                    throw new AirGapException(name + ": " + fileName + " is listed twice");
+                }
                 files.add(new PartitionFile(
-                        (int) file.number("partition"),
-                        file.fileName("file"),
+                        partition,
+                        fileName,
                         file.number("startOffset"),
                         file.number("endOffset"),
                         file.optionalNumber("firstOffset"),
@@ -197,7 +218,7 @@ public record Manifest(
                         file.number("bytes"),
                         file.sha256("sha256")));
             }
-            topics.add(new Topic(topic.text("name"), (int) topic.number("partitions"), List.copyOf(files)));
+            topics.add(new Topic(topicName, partitions, List.copyOf(files)));
         }
         return new Manifest(
                 m.text("joblineVersion"),
@@ -223,15 +244,17 @@ public record Manifest(
         Fields r = p.object("defaultRetry");
         try {
             RetryPolicy retry = new RetryPolicy(
-                    (int) r.number("maxRetries"),
+                    r.integer("maxRetries", Integer.MIN_VALUE, Integer.MAX_VALUE),
                     r.number("initialDelayMs"),
                     r.decimal("multiplier"),
                     r.number("maxDelayMs"),
                     r.decimal("jitter"));
             LifecyclePolicy lifecycle = new LifecyclePolicy(
-                    new EgressPolicy(p.bool("sealed"), allow), retry, p.number("defaultLeaseMs"), (int)
-                            p.number("maxDependencies"));
-            return new ProcessorPolicy(lifecycle, (int) p.number("maxCommandBytes"));
+                    new EgressPolicy(p.bool("sealed"), allow),
+                    retry,
+                    p.number("defaultLeaseMs"),
+                    p.integer("maxDependencies", Integer.MIN_VALUE, Integer.MAX_VALUE));
+            return new ProcessorPolicy(lifecycle, p.integer("maxCommandBytes", Integer.MIN_VALUE, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             throw new AirGapException(p.name + ": processor.policy: " + e.getMessage());
         }
@@ -283,6 +306,16 @@ public record Manifest(
                 throw new AirGapException(name + ": " + field + " is not an integer");
             }
             return value.asLong();
+        }
+
+        /** An integer from {@code min} to {@code max}: an int, never one cut down to fit. */
+        int integer(String field, int min, int max) {
+            long value = number(field);
+            if (value < min || value > max) {
+                throw new AirGapException(
+                        name + ": " + field + " " + value + " is out of range (" + min + " to " + max + ")");
+            }
+            return (int) value;
         }
 
         Long optionalNumber(String field) {

@@ -272,13 +272,14 @@ public final class Replayer {
                 }
                 for (int i = 0; i < batch.size; i++) {
                     int partition = batch.partitions[i];
-                    if (partition >= mine.length) {
-                        mine = java.util.Arrays.copyOf(mine, partition + 1);
-                    }
-                    PartitionReplay replay = mine[partition];
+                    // A record may name any partition, up to Integer.MAX_VALUE: those past the count
+                    // are not cached here, rather than grow an array to their number.
+                    PartitionReplay replay = partition < mine.length ? mine[partition] : null;
                     if (replay == null) {
                         replay = outputs.replay(partition);
-                        mine[partition] = replay;
+                        if (partition < mine.length) {
+                            mine[partition] = replay;
+                        }
                     }
                     replay.handle(batch.records[i]);
                 }

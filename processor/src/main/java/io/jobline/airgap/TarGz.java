@@ -17,9 +17,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The {@code .tar.gz} form of a bundle: a flat POSIX ustar archive of its files, gzip-compressed,
- * readable with {@code tar xzf}. Reading also accepts what GNU or BSD tar writes for a bundle
- * directory (a leading directory, {@code ./} names, pax or GNU long-name headers).
+ * The {@code .tar.gz} form of a bundle: a flat POSIX ustar archive of its files (a name over 100
+ * bytes in a pax extended header), gzip-compressed, readable with {@code tar xzf}. Reading also
+ * accepts what GNU or BSD tar writes for a bundle directory (a leading directory, {@code ./}
+ * names, pax or GNU long-name headers).
  *
  * <p>Written here rather than taken from a library: a bundle needs only regular files, and the
  * processor's jar should not grow a dependency for it.
@@ -27,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
 final class TarGz {
 
     private static final int BLOCK = 512;
+    private static final int NAME_LENGTH = 100;
 
     private TarGz() {}
 
@@ -43,10 +45,17 @@ final class TarGz {
             byte[] buffer = new byte[1 << 16];
             for (Path file : files) {
                 long size = Files.size(file);
-                out.write(header(
-                        file.getFileName().toString(),
-                        size,
-                        Files.getLastModifiedTime(file).toMillis() / 1000));
+                String name = file.getFileName().toString();
+                long mtime = Files.getLastModifiedTime(file).toMillis() / 1000;
+                if (name.getBytes(StandardCharsets.UTF_8).length > NAME_LENGTH) {
+                    // Kafka takes topic names of up to 249 characters, ustar names of 100: a longer
+                    // one goes in a pax extended header, as POSIX tar writes it.
+                    byte[] record = paxRecord("path", name);
+                    out.write(header("PaxHeader", record.length, mtime, 'x'));
+                    out.write(record);
+                    out.write(new byte[(int) ((BLOCK - record.length % BLOCK) % BLOCK)]);
+                }
+                out.write(header(name, size, mtime, '0'));
                 long copied = 0;
                 try (InputStream in = Files.newInputStream(file)) {
                     int n;
@@ -109,13 +118,11 @@ final class TarGz {
         }
     }
 
-    private static byte[] header(String name, long size, long mtimeSeconds) {
+    /** A ustar header; a name longer than its field keeps its first bytes there (a pax header before holds it all). */
+    private static byte[] header(String name, long size, long mtimeSeconds, char type) {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        if (nameBytes.length > 100) {
-            throw new IllegalArgumentException("bundle file name too long for ustar: " + name);
-        }
         byte[] h = new byte[BLOCK];
-        System.arraycopy(nameBytes, 0, h, 0, nameBytes.length);
+        System.arraycopy(nameBytes, 0, h, 0, Math.min(nameBytes.length, NAME_LENGTH));
         octal(h, 100, 8, 0644);
         octal(h, 108, 8, 0);
         octal(h, 116, 8, 0);
@@ -129,7 +136,7 @@ final class TarGz {
             }
         }
         octal(h, 136, 12, mtimeSeconds);
-        h[156] = '0';
+        h[156] = (byte) type;
         System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 6);
         h[263] = '0';
         h[264] = '0';
@@ -143,6 +150,16 @@ final class TarGz {
         octal(h, 148, 7, sum);
         h[155] = ' ';
         return h;
+    }
+
+    /** A pax record, {@code "<length> <key>=<value>\n"}, whose length counts its own digits. */
+    private static byte[] paxRecord(String key, String value) {
+        int body = (" " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int length = body + String.valueOf(body).length();
+        if (String.valueOf(length).length() > String.valueOf(body).length()) {
+            length++;
+        }
+        return (length + " " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code value} as zero-padded octal digits in {@code length - 1} bytes and a NUL. */

@@ -376,7 +376,7 @@ public final class TimelineVerifier {
                                 + actual.get(i - 1).name());
             }
             if (i >= expected.size()) {
-                return new Divergence(job, Kind.EXTRA, actual.get(i).name() + " is not in the expected timeline");
+                return extra(job, actual.get(i), expected, "");
             }
             Fingerprint e = expected.get(i);
             Fingerprint a = actual.get(i);
@@ -390,16 +390,27 @@ public final class TimelineVerifier {
             if (a.sequence == e.sequence) {
                 return new Divergence(job, Kind.CHANGED, e.name() + " differs from the expected one");
             }
-            if (indexOf(actual, e, i + 1) >= 0) {
+            // The expected record further on is a reordering only when this one is expected further
+            // on too; otherwise this one was put in before it (a copy, or a record of its own).
+            boolean expectedLater = indexOf(actual, e, i + 1) >= 0;
+            boolean actualLater = indexOf(expected, a, i + 1) >= 0;
+            if (expectedLater && actualLater) {
                 return new Divergence(job, Kind.REORDERED, e.name() + " comes after " + a.name());
             }
-            if (indexOf(expected, a, i + 1) >= 0) {
+            if (actualLater) {
                 return new Divergence(job, Kind.MISSING, e.name() + " missing before " + a.name());
             }
-            return new Divergence(
-                    job, Kind.EXTRA, a.name() + " is not in the expected timeline (in the place of " + e.name() + ")");
+            return extra(job, a, expected, expectedLater ? "" : " (in the place of " + e.name() + ")");
         }
         return null;
+    }
+
+    /** {@code record} is one too many: a second copy of an expected record, or one the expected timeline lacks. */
+    private static Divergence extra(String job, Fingerprint record, List<Fingerprint> expected, String place) {
+        if (indexOf(expected, record, 0) >= 0) {
+            return new Divergence(job, Kind.EXTRA, record.name() + " appears twice" + place);
+        }
+        return new Divergence(job, Kind.EXTRA, record.name() + " is not in the expected timeline" + place);
     }
 
     private static int indexOf(List<Fingerprint> events, Fingerprint wanted, int from) {

@@ -71,6 +71,40 @@ class BundleTest {
     }
 
     @Test
+    void shouldRefuseAManifestWhosePartitionsDoNotFitItsTopic() throws IOException {
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2, records(5), SEALED);
+        String json = Files.readString(bundle.resolve(Bundle.MANIFEST));
+        assertThat(json).contains("\"partitions\" : 2").contains("\"partition\" : 1,");
+
+        assertThatThrownBy(() -> parse(json.replace("\"partitions\" : 2", "\"partitions\" : 0")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partitions 0 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partitions\" : 2", "\"partitions\" : 4294967298")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partitions 4294967298 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 4294967297,")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partition 4294967297 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 2,")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partition 2 is out of range");
+        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 0,")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("partition 0 of jobline.commands is listed twice");
+        assertThatThrownBy(() -> parse(json.replace("jobline.commands-1.ndjson", "jobline.commands-0.ndjson")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("jobline.commands-0.ndjson is listed twice");
+        assertThatThrownBy(
+                        () -> parse(json.replaceAll("\"maxCommandBytes\" : \\d+", "\"maxCommandBytes\" : 4295229440")))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("maxCommandBytes 4295229440 is out of range");
+    }
+
+    private static Manifest parse(String json) {
+        return Manifest.parse(json.getBytes(StandardCharsets.UTF_8), "manifest.json");
+    }
+
+    @Test
     void shouldRecordEveryDecisionSettingOfTheConfiguration() {
         ProcessorPolicy policy = ProcessorPolicy.from(JoblineConfig.of(java.util.Map.of(
                 "jobline.retry.max.retries",
@@ -112,6 +146,26 @@ class BundleTest {
         run("tar", "xzf", tarGz.toString(), "-C", extracted.toString());
         assertThat(Files.readAllBytes(extracted.resolve("jobline.commands-1.ndjson")))
                 .isEqualTo(Files.readAllBytes(bundle.resolve("jobline.commands-1.ndjson")));
+    }
+
+    @Test
+    void shouldPackAndUnpackATarGzOfATopicWhoseFileNameIsLongerThanUstarHolds() throws Exception {
+        String topic = "site-a.jobline.commands." + "x".repeat(200); // Kafka takes names of up to 249
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), topic, 1, records(5), SEALED);
+        String file = Bundle.fileName(topic, 0);
+        Path tarGz = dir.resolve("bundle.tar.gz");
+        TarGz.pack(List.of(bundle.resolve(Bundle.MANIFEST), bundle.resolve(file)), tarGz);
+
+        try (Bundle opened = Bundle.open(tarGz)) {
+            opened.verify();
+            assertThat(opened.topic(topic).files())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.records()).isEqualTo(5));
+        }
+        assumeThat(hasTar()).as("tar on this machine").isTrue();
+        Path extracted = Files.createDirectories(dir.resolve("extracted"));
+        run("tar", "xzf", tarGz.toString(), "-C", extracted.toString());
+        assertThat(Files.readAllBytes(extracted.resolve(file))).isEqualTo(Files.readAllBytes(bundle.resolve(file)));
     }
 
     @Test
@@ -162,6 +216,24 @@ class BundleTest {
         try (Bundle opened = Bundle.open(tarGz)) {
             opened.verify();
             assertThat(opened.manifest().records()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void shouldSayATarGzIsTruncatedWhenItEndsBeforeItsFirstBlock() throws Exception {
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 1, records(5), SEALED);
+        Path tarGz = dir.resolve("bundle.tar.gz");
+        TarGz.pack(List.of(bundle.resolve(Bundle.MANIFEST), bundle.resolve("jobline.commands-0.ndjson")), tarGz);
+        byte[] whole = Files.readAllBytes(tarGz);
+
+        for (int length : new int[] {0, 5}) {
+            Path cut = dir.resolve("cut-" + length + ".tar.gz");
+            Files.write(cut, java.util.Arrays.copyOf(whole, length));
+            assertThatThrownBy(() -> Bundle.open(cut))
+                    .isInstanceOf(AirGapException.class)
+                    .hasMessageContaining(cut.toString())
+                    .hasMessageNotContaining("null")
+                    .hasMessageContaining("truncated");
         }
     }
 

@@ -375,6 +375,29 @@ class ImportIT {
     }
 
     @Test
+    void shouldStampTheManifestWithTheTimeTheExportStarted() throws Exception {
+        String topic = newTopic(2);
+        produce(topic);
+        java.util.concurrent.atomic.AtomicLong copiedAt = new java.util.concurrent.atomic.AtomicLong();
+        TransferProgress.Listener listener = snapshot -> {
+            if (snapshot.done() && snapshot.task().equals("export")) {
+                copiedAt.set(System.currentTimeMillis());
+                try {
+                    Thread.sleep(50); // the manifest is written after this: a clock read then is later
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        Manifest manifest = exporter(source, topic, Duration.ofSeconds(60), listener)
+                .export(new Exporter.Request(List.of(topic), Map.of(), null, dir.resolve("stamped")));
+
+        assertThat(copiedAt.get()).isPositive();
+        assertThat(io.jobline.wire.Timestamps.parse(manifest.createdAt())).isLessThanOrEqualTo(copiedAt.get());
+    }
+
+    @Test
     void shouldNameTheRecordTheTargetRefused() throws Exception {
         String topic = "big-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = source.admin()) {
@@ -490,6 +513,11 @@ class ImportIT {
     }
 
     private static Exporter exporter(EmbeddedKafka broker, String topic, Duration idleTimeout) {
+        return exporter(broker, topic, idleTimeout, TransferProgress.Listener.NONE);
+    }
+
+    private static Exporter exporter(
+            EmbeddedKafka broker, String topic, Duration idleTimeout, TransferProgress.Listener listener) {
         return new Exporter(
                 new Exporter.Settings(
                         client(broker),
@@ -501,7 +529,7 @@ class ImportIT {
                                 "jobline.rejections",
                                 ProcessorPolicy.from(JoblineConfig.defaults())),
                         idleTimeout),
-                TransferProgress.Listener.NONE);
+                listener);
     }
 
     private static Importer importer(int recordsPerTransaction) {

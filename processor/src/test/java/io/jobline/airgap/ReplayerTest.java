@@ -110,6 +110,21 @@ class ReplayerTest {
 
     @ParameterizedTest(name = "{0} thread(s)")
     @ValueSource(ints = {1, 2})
+    void shouldReplayAPlainLogWhoseRecordsNameAPartitionFarBeyondTheCount(int threads) {
+        List<LogRecord> named = new ArrayList<>();
+        live.commandsLog()
+                .forEach(r -> named.add(new LogRecord(
+                        null, Integer.MAX_VALUE, LogRecord.NO_OFFSET, r.timestamp(), r.key(), r.value(), r.headers())));
+        Path commands = AirGapFixtures.write(dir.resolve("commands.ndjson"), named);
+
+        Replayer.Result result = replay(commands, ProcessorPolicy.from(OPEN), 1, threads);
+
+        assertThat(result.partitions()).isEqualTo(1);
+        assertSameRecords(read(dir.resolve("timeline.ndjson")), live.timeline());
+    }
+
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 2})
     void shouldLeaveThePreviousOutputInPlaceWhenAReplayFails(int threads) throws IOException {
         Path commands = writePlain(dir.resolve("commands.ndjson"), live.commandsLog());
         replay(commands, ProcessorPolicy.from(OPEN), 1, threads);

@@ -125,6 +125,42 @@ class TimelineVerifierTest {
     }
 
     @Test
+    void shouldCallARepeatedEventExtraAlsoAgainstAnotherTimeline() {
+        // The chain alone finds the copy; the comparison must not rename it a reordering.
+        List<LogRecord> timeline = new ArrayList<>(live.timeline());
+        int second = indexOf(timeline, "e", 2);
+        timeline.add(second + 1, timeline.get(second));
+
+        assertThat(verify(timeline, live.timeline()).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
+    }
+
+    @Test
+    void shouldCallARecordInsertedBetweenEventsExtraNotReordered() {
+        List<LogRecord> timeline = new ArrayList<>(live.timeline());
+        int second = indexOf(timeline, "e", 2);
+        LogRecord r = timeline.get(second);
+        timeline.add(
+                second + 1,
+                new LogRecord(
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        r.timestamp(),
+                        r.key(),
+                        "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8),
+                        r.headers()));
+
+        assertThat(verify(timeline, live.timeline()).divergences())
+                .singleElement()
+                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
+                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA))
+                .satisfies(d -> assertThat(d.detail()).contains("a record that is not an event"));
+    }
+
+    @Test
     void shouldCatchAForgedEventWhoseHashWasRecomputed() {
         List<LogRecord> timeline = change(live.timeline(), "a", 4, value -> value.replace("\"boom\"", "\"fine\""));
         timeline = reseal(timeline, "a", 4);
