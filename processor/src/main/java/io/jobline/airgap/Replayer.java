@@ -50,6 +50,9 @@ public final class Replayer {
             List.of(LogRecord.Header.of("content-type", "application/json"));
 
     private static final int BATCH = 1_024;
+    /** How many partitions' replays a worker keeps in an array, by number. */
+    private static final int CACHED_PARTITIONS = 1_024;
+
     private static final int PARTITION_BUFFER = 256 << 10;
 
     /**
@@ -263,7 +266,8 @@ public final class Replayer {
     }
 
     private void work(BlockingQueue<Batch> queue, Outputs outputs, AtomicReference<Throwable> failure) {
-        PartitionReplay[] mine = new PartitionReplay[settings.partitions()];
+        // Those of the first partitions, at hand; any others (a topic of thousands) from the shared map.
+        PartitionReplay[] mine = new PartitionReplay[Math.min(settings.partitions(), CACHED_PARTITIONS)];
         try {
             while (true) {
                 Batch batch = queue.take();

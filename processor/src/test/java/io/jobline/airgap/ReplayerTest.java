@@ -123,6 +123,18 @@ class ReplayerTest {
         assertSameRecords(read(dir.resolve("timeline.ndjson")), live.timeline());
     }
 
+    /** A partition count as large as Kafka's int allows: it used to size an array per worker (an OutOfMemoryError). */
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 2})
+    void shouldReplayAPlainLogOfAsManyPartitionsAsAnIntCounts(int threads) {
+        Path commands = writePlain(dir.resolve("commands.ndjson"), live.commandsLog());
+
+        Replayer.Result result = replay(commands, ProcessorPolicy.from(OPEN), Integer.MAX_VALUE, threads);
+
+        assertThat(result.commands()).isEqualTo(live.commandsLog().size());
+        assertThat(result.events()).isEqualTo(live.timeline().size());
+    }
+
     @ParameterizedTest(name = "{0} thread(s)")
     @ValueSource(ints = {1, 2})
     void shouldLeaveThePreviousOutputInPlaceWhenAReplayFails(int threads) throws IOException {
