@@ -284,6 +284,25 @@ class CommandCodecTest {
         }
     }
 
+    /**
+     * A number whose exponent a BigDecimal cannot hold is valid JSON, but Jackson cannot read it:
+     * it throws a NumberFormatException, not a JSON error. Thrown out of the codec, it would stop the
+     * processor on that record, and on every restart.
+     */
+    @Test
+    void shouldCallANumberWithAnExponentPastWhatJavaReadsMalformed() {
+        for (String number : List.of("1e-2147483648", "1.0e-2147483647", "1e99999999999")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":" + number + "}}");
+
+            assertThat(create)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.reason()).isEqualTo(RejectionReason.MALFORMED));
+        }
+    }
+
     private static CommandRead read(String json) {
         return CommandCodec.read(json.getBytes(StandardCharsets.UTF_8));
     }
