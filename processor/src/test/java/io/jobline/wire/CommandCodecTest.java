@@ -274,6 +274,21 @@ class CommandCodecTest {
         }
     }
 
+    /** Digits before the point of 1e2147483647 are 2^31: counted in an int, they came out negative. */
+    @Test
+    void shouldRejectAPayloadNumberWhoseDigitsBeforeThePointOverflowAnInt() {
+        for (String number : List.of("1e2147483647", "-10e2147483646", "123e2147483645")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":" + number + "}}");
+
+            assertThat(create)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("payload: /a "));
+        }
+    }
+
     @Test
     void shouldKeepAPayloadNumberAtTheEdgeOfWhatPostgresqlStores() {
         for (String number : List.of("1e131071", "-9.9e131071", "1e-16383", "1.5e-16382", "0e200000", "0.0")) {
