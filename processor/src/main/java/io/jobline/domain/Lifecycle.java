@@ -46,7 +46,7 @@ public final class Lifecycle {
                 return Decision.rejected(job, RejectionReason.SCHEMA_VIOLATION, violation);
             }
         }
-        if (job != null && job.hasApplied(command.commandId())) {
+        if (job != null && job.hasApplied(command.commandId()) && !ofAnotherTenant(job, command)) {
             return Decision.duplicate(job);
         }
         if (command instanceof Command.Create create) {
@@ -54,9 +54,9 @@ public final class Lifecycle {
                     ? create(create, timestamp)
                     : Decision.rejected(job, RejectionReason.ALREADY_EXISTS, "job " + job.jobId() + " already exists");
         }
-        String tenant = command.header().tenant();
-        if (job == null || (tenant != null && !tenant.equals(job.tenant()))) {
-            // A job of another tenant is, to this command, a job that does not exist.
+        if (job == null || ofAnotherTenant(job, command)) {
+            // A job of another tenant is, to this command, a job that does not exist: so are the
+            // commands applied to it, which is why a repeated id of theirs was no repeat above.
             return Decision.rejected(null, RejectionReason.UNKNOWN_JOB, "no job " + command.jobId());
         }
         Long expected = command.header().expectedSequence();
@@ -423,6 +423,12 @@ public final class Lifecycle {
             }
         }
         return null;
+    }
+
+    /** Whether {@code command}, not a create, names a tenant other than its job's. */
+    private static boolean ofAnotherTenant(Job job, Command command) {
+        String tenant = command.header().tenant();
+        return !(command instanceof Command.Create) && tenant != null && !tenant.equals(job.tenant());
     }
 
     private static Decision invalidTransition(Job job, Command command, String expected) {

@@ -86,6 +86,11 @@ public final class CommandCodec {
         } catch (IOException e) {
             return new CommandRead.Invalid(
                     RejectionReason.MALFORMED, "not JSON: " + e.getMessage(), null, null, null, null);
+        } catch (NumberFormatException e) {
+            // JSON, but a number whose exponent a BigDecimal cannot hold (1e-2147483648): Jackson
+            // throws this, not a JSON error, and thrown on it would stop the processor on the record.
+            return new CommandRead.Invalid(
+                    RejectionReason.MALFORMED, "unreadable number: " + e.getMessage(), null, null, null, null);
         }
         if (json == null || json.isMissingNode()) {
             return new CommandRead.Invalid(
@@ -327,7 +332,8 @@ public final class CommandCodec {
         if (node.isBigDecimal()) {
             java.math.BigDecimal value = node.decimalValue();
             boolean fits = value.scale() <= NUMERIC_FRACTION_DIGITS
-                    && (value.signum() == 0 || value.precision() - value.scale() <= NUMERIC_INTEGER_DIGITS);
+                    // In a long: 1e2147483647 has 2^31 digits before the point, which an int makes negative.
+                    && (value.signum() == 0 || (long) value.precision() - value.scale() <= NUMERIC_INTEGER_DIGITS);
             return fits
                     ? null
                     : pointer + " is a number past what PostgreSQL stores (at most " + NUMERIC_INTEGER_DIGITS

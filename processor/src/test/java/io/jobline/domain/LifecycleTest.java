@@ -302,6 +302,24 @@ class LifecycleTest {
         assertThat(d.rejection().status()).isNull();
     }
 
+    /**
+     * To another tenant the job does not exist, so neither do the commands applied to it: a command
+     * of that tenant reusing one of their ids is not a repeat of it, to be dropped in silence.
+     */
+    @Test
+    void shouldHideAJobOfAnotherTenantFromACommandReusingTheIdOfOneItApplied() {
+        apply(commands.createForTenant("a", "acme"), T0);
+        Command.Start start =
+                new Command.Start(new CommandHeader("c-start", "a", "acme", null, null, null, null), "w", "L1", null);
+        apply(start, T0 + 1);
+        Command.Cancel foreign =
+                new Command.Cancel(new CommandHeader("c-start", "a", "globex", null, null, null, null), null);
+        Decision d = apply(foreign, T0 + 2);
+        assertThat(d.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(d.rejection().reason()).isEqualTo(RejectionReason.UNKNOWN_JOB);
+        assertThat(job("a").status()).isEqualTo(JobStatus.RUNNING);
+    }
+
     @Test
     void shouldWaitForNotBeforeAndScheduleWhenItsTimerFires() {
         long notBefore = T0 + 60_000;

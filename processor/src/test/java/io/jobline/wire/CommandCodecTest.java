@@ -274,6 +274,21 @@ class CommandCodecTest {
         }
     }
 
+    /** Digits before the point of 1e2147483647 are 2^31: counted in an int, they came out negative. */
+    @Test
+    void shouldRejectAPayloadNumberWhoseDigitsBeforeThePointOverflowAnInt() {
+        for (String number : List.of("1e2147483647", "-10e2147483646", "123e2147483645")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":" + number + "}}");
+
+            assertThat(create)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).startsWith("payload: /a "));
+        }
+    }
+
     @Test
     void shouldKeepAPayloadNumberAtTheEdgeOfWhatPostgresqlStores() {
         for (String number : List.of("1e131071", "-9.9e131071", "1e-16383", "1.5e-16382", "0e200000", "0.0")) {
@@ -281,6 +296,25 @@ class CommandCodecTest {
                     + "\"payload\":{\"a\":" + number + "}}");
 
             assertThat(create).as(number).isInstanceOf(CommandRead.Valid.class);
+        }
+    }
+
+    /**
+     * A number whose exponent a BigDecimal cannot hold is valid JSON, but Jackson cannot read it:
+     * it throws a NumberFormatException, not a JSON error. Thrown out of the codec, it would stop the
+     * processor on that record, and on every restart.
+     */
+    @Test
+    void shouldCallANumberWithAnExponentPastWhatJavaReadsMalformed() {
+        for (String number : List.of("1e-2147483648", "1.0e-2147483647", "1e99999999999")) {
+            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
+                    + "\"payload\":{\"a\":" + number + "}}");
+
+            assertThat(create)
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.reason()).isEqualTo(RejectionReason.MALFORMED));
         }
     }
 
