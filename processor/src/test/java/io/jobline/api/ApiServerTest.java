@@ -2,6 +2,7 @@ package io.jobline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobline.wire.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -139,6 +140,18 @@ class ApiServerTest {
                 .hasSize(21)
                 .last()
                 .satisfies(more -> assertThat(more.asText()).isEqualTo("and 5 more"));
+    }
+
+    /** A number with an exponent no BigDecimal holds is JSON, but unreadable: a 400, as for a body that is not JSON. */
+    @Test
+    void shouldRefuseABodyWithAnUnreadableNumberAsMalformed() throws Exception {
+        HttpResponse<String> response = send(
+                "POST",
+                "/v1/jobs",
+                "{\"jobType\":\"t\",\"payload\":{\"n\":1e-2147483648}}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(Json.MAPPER.readTree(response.body()).path("type").asText()).endsWith("malformed");
     }
 
     @Test
