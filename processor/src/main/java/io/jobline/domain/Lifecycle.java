@@ -151,7 +151,7 @@ public final class Lifecycle {
                 ? start.leaseMs()
                 : job.leaseMs() != null ? job.leaseMs() : policy.defaultLeaseMs();
         String leaseId = start.leaseId() != null ? start.leaseId() : start.commandId();
-        Lease lease = new Lease(start.workerId(), leaseId, leaseMs, t + leaseMs);
+        Lease lease = new Lease(start.workerId(), leaseId, leaseMs, dueAfter(t, leaseMs));
         Change change = new Change(job, start, t);
         change.emit(
                 EventType.STARTED,

@@ -79,6 +79,22 @@ class LifecycleTest {
         assertThat(armed).containsExactly("+a/lease@" + (T0 + 10_001));
     }
 
+    /**
+     * A lease's end, like a retry's, is never past the latest time RFC 3339 writes: it was the
+     * record's timestamp plus the lease, which near the end of time overflowed into the past (a
+     * timer never found, a job running for ever) or left an expiry the events cannot write.
+     */
+    @Test
+    void shouldEndALeaseNoLaterThanTheLatestTime() {
+        long late = Lifecycle.LATEST_TIME - 1_000;
+        apply(commands.create("a"), late);
+        apply(commands.start("a", "L1"), late + 1);
+        assertThat(job("a").lease().expiresAt()).isEqualTo(Lifecycle.LATEST_TIME);
+
+        apply(commands.heartbeat("a", "L1"), late + 2);
+        assertThat(job("a").lease().expiresAt()).isEqualTo(Lifecycle.LATEST_TIME);
+    }
+
     @Test
     void shouldRejectStartOfCompletedJobAndChangeNothing() {
         running("a", "L1");
