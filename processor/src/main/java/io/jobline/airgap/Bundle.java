@@ -142,7 +142,8 @@ public final class Bundle implements AutoCloseable {
         progress.finish();
         try (Stream<Path> files = Files.list(directory)) {
             List<String> stray = files.map(p -> p.getFileName().toString())
-                    .filter(name -> name.endsWith(FILE_SUFFIX) && !listed.contains(name))
+                    // A Mac adds ._name beside a file (its extended attributes): no bundle file starts with a dot.
+                    .filter(name -> name.endsWith(FILE_SUFFIX) && !name.startsWith("._") && !listed.contains(name))
                     .sorted()
                     .toList();
             if (!stray.isEmpty()) {

@@ -185,14 +185,15 @@ final class TarGz {
     }
 
     private static long parseSize(byte[] h, Path archive) {
-        if ((h[124] & 0x80) != 0) {
-            long size = 0;
+        long size;
+        if ((h[124] & 0x80) != 0) { // base 256, for sizes of 8 GiB and more
+            size = 0;
             for (int i = 128; i < 136; i++) {
                 size = (size << 8) | (h[i] & 0xFF);
             }
-            return size;
+        } else {
+            size = parseOctal(h, 124, 12);
         }
-        long size = parseOctal(h, 124, 12);
         if (size < 0) {
             throw new AirGapException(archive + ": a tar header has a bad size");
         }

@@ -9,12 +9,17 @@ import io.jobline.schema.SchemaName;
 import io.jobline.schema.Schemas;
 import io.jobline.wire.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,6 +173,33 @@ class BundleTest {
         assertThat(Files.readAllBytes(extracted.resolve(file))).isEqualTo(Files.readAllBytes(bundle.resolve(file)));
     }
 
+    /** A header whose checksum holds but whose base-256 size is negative: a damaged archive, not a crash. */
+    @Test
+    void shouldRefuseATarGzWhoseHeaderGivesANegativeSize() throws Exception {
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 1, records(5), SEALED);
+        Path tarGz = dir.resolve("bundle.tar.gz");
+        TarGz.pack(List.of(bundle.resolve(Bundle.MANIFEST)), tarGz);
+        byte[] tar;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(tarGz))) {
+            tar = in.readAllBytes();
+        }
+        Arrays.fill(tar, 124, 136, (byte) 0xFF); // base-256 (top bit set), all ones: -1
+        Arrays.fill(tar, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += tar[i] & 0xFF;
+        }
+        byte[] checksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(checksum, 0, tar, 148, 8);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tarGz))) {
+            out.write(tar);
+        }
+
+        assertThatThrownBy(() -> Bundle.open(tarGz))
+                .isInstanceOf(AirGapException.class)
+                .hasMessageContaining("a tar header has a bad size");
+    }
+
     @Test
     void shouldReportTheUnpackingAndTheDigestCheckFileByFile() throws Exception {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 3, records(30), SEALED);
@@ -266,6 +298,21 @@ class BundleTest {
         Files.writeString(bundle.resolve("extra-0.ndjson"), "{}\n");
         try (Bundle opened = Bundle.open(bundle)) {
             assertThatThrownBy(opened::verify).hasMessageContaining("extra-0.ndjson is not listed in manifest.json");
+        }
+    }
+
+    /**
+     * A bundle carried on a Mac picks up AppleDouble files ({@code ._name}, its extended
+     * attributes) when copied to some disks or packed with its tar: they are not partition files.
+     */
+    @Test
+    void shouldTakeABundleThatAMacAddedAppleDoubleFilesTo() throws IOException {
+        Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2, records(20), SEALED);
+        Files.write(bundle.resolve("._jobline.commands-0.ndjson"), new byte[] {0, 5, 22, 7, 0, 2});
+        Files.write(bundle.resolve("._manifest.json"), new byte[] {0, 5, 22, 7, 0, 2});
+
+        try (Bundle opened = Bundle.open(bundle)) {
+            opened.verify();
         }
     }
 
