@@ -28,20 +28,32 @@ public final class BundleWriter implements AutoCloseable {
     BundleWriter(Path target) {
         this.target = target;
         this.tarGz = TarGz.isTarGz(target);
+        refuseTaken(target);
         try {
             if (tarGz) {
-                if (Files.exists(target)) {
-                    throw new AirGapException(target + " already exists; export will not overwrite a bundle");
-                }
                 Path parent = target.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
                 this.directory = Files.createTempDirectory(parent, "." + target.getFileName() + "-");
             } else {
-                if (Files.exists(target) && !isEmptyDirectory(target)) {
-                    throw new AirGapException(target + " exists and is not an empty directory; export will not"
-                            + " overwrite or mix bundles");
-                }
                 this.directory = Files.createDirectories(target);
+            }
+        } catch (IOException e) {
+            throw new AirGapException("cannot create the bundle " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a target that is already taken: a {@code .tar.gz} that exists, or a directory that
+     * is not empty. An export never overwrites or mixes bundles; it checks before it reads anything.
+     */
+    static void refuseTaken(Path target) {
+        try {
+            if (TarGz.isTarGz(target) && Files.exists(target)) {
+                throw new AirGapException(target + " already exists; export will not overwrite a bundle");
+            }
+            if (!TarGz.isTarGz(target) && Files.exists(target) && !isEmptyDirectory(target)) {
+                throw new AirGapException(
+                        target + " exists and is not an empty directory; export will not overwrite or mix bundles");
             }
         } catch (IOException e) {
             throw new AirGapException("cannot create the bundle " + target + ": " + e.getMessage(), e);

@@ -68,6 +68,7 @@ public final class Exporter {
     public Manifest export(Request request) {
         // The manifest's createdAt is when the export started (the schema's word), not when it ended.
         long startedAt = System.currentTimeMillis();
+        BundleWriter.refuseTaken(request.out()); // before Kafka, which may take its 30 s to answer
         String clusterId = clusterId();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
                 BundleWriter bundle = new BundleWriter(request.out())) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobline.cli.JoblineCli;
 import io.jobline.config.JoblineConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -226,6 +228,19 @@ class AirGapCommandsTest {
         assertThat(run.err())
                 .startsWith(words[1].substring(0, words[1].indexOf('=')) + " must be at least 1")
                 .doesNotContain("\tat ");
+    }
+
+    /** A taken --out is refused before Kafka is asked anything: it took the 30 s of an absent broker first. */
+    @Test
+    void shouldRefuseATakenOutputBeforeAskingKafka() throws IOException {
+        Path taken = Files.writeString(dir.resolve("bundle.tar.gz"), "an earlier export");
+        long start = System.nanoTime();
+
+        Run run = run("export", "--out", taken.toString(), "--bootstrap", "127.0.0.1:1");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("already exists; export will not overwrite a bundle");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
