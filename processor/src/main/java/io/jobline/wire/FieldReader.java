@@ -2,6 +2,7 @@ package io.jobline.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -146,7 +147,14 @@ final class FieldReader {
             return violation(name, "must be a number");
         }
         double value = node.doubleValue();
-        if (value < min || value > max) {
+        // On a bound, compared exactly, as the schema compares: 1.00000000000000000001 is above 1,
+        // though it is 1.0 as a double.
+        boolean onBound = value == min || value == max;
+        BigDecimal exact = onBound ? node.decimalValue() : null;
+        if (value < min
+                || value > max
+                || (onBound
+                        && (exact.compareTo(new BigDecimal(min)) < 0 || exact.compareTo(new BigDecimal(max)) > 0))) {
             return violation(name, "must be between " + min + " and " + max);
         }
         return value;

@@ -6,8 +6,13 @@ import io.jobline.domain.Command;
 import io.jobline.domain.RejectionReason;
 import io.jobline.schema.SchemaName;
 import io.jobline.schema.Schemas;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class CommandCodecTest {
@@ -367,6 +372,43 @@ class CommandCodecTest {
                             + "\",\"jobType\":\"t\"}"))
                     .as(id)
                     .isInstanceOf(CommandRead.Valid.class);
+        }
+    }
+
+    /**
+     * The codec and the schema agree on every command example: a client that validates with the
+     * schema is refused for nothing it accepted, and refused for everything it would be.
+     */
+    @Test
+    void shouldJudgeEveryCommandExampleAsTheSchemaDoes() throws IOException {
+        Path examples = Schemas.directory().resolve("examples").resolve("command");
+        List<String> disagreements = new ArrayList<>();
+        for (String kind : List.of("valid", "invalid")) {
+            try (Stream<Path> files = Files.list(examples.resolve(kind))) {
+                for (Path file : files.sorted().toList()) {
+                    CommandRead read = CommandCodec.read(Files.readAllBytes(file));
+                    if ((read instanceof CommandRead.Valid) != kind.equals("valid")) {
+                        disagreements.add(kind + "/" + file.getFileName() + " read as " + read);
+                    }
+                }
+            }
+        }
+        assertThat(disagreements).isEmpty();
+    }
+
+    /** Bounds hold exactly, as in the schema: these round to 1.0 as doubles, and were taken as 1.0. */
+    @Test
+    void shouldRefuseANumberJustPastItsBoundThoughItRoundsOntoIt() {
+        for (String retry : List.of("{\"jitter\":1.00000000000000000001}", "{\"multiplier\":0.99999999999999999999}")) {
+            CommandRead read = CommandCodec.read(("{\"type\":\"job.create\",\"commandId\":\"c-1\",\"jobId\":\"j-1\","
+                            + "\"jobType\":\"t\",\"retry\":" + retry + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+
+            assertThat(read)
+                    .as(retry)
+                    .isInstanceOfSatisfying(
+                            CommandRead.Invalid.class,
+                            invalid -> assertThat(invalid.message()).contains("must be between"));
         }
     }
 }
