@@ -1,6 +1,7 @@
 package io.jobline.sink;
 
 import io.jobline.config.JoblineConfig;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,9 @@ final class SinkLoop implements Runnable {
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** How often an idle sink asks PostgreSQL whether it is there. */
+    static final Duration IDLE_ASK_INTERVAL = Duration.ofSeconds(5);
+
     private final String name;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final SinkWriter writer;
@@ -76,6 +80,9 @@ final class SinkLoop implements Runnable {
     private final Set<TopicPartition> unpositioned = new HashSet<>();
     private boolean migrated;
     private Instant unavailableSince;
+    /** When PostgreSQL last took a write or answered: an idle sink asks it now and then. */
+    private long lastAnsweredNanos = System.nanoTime();
+
     private Duration pollTimeout = POLL_TIMEOUT;
 
     /**
@@ -256,6 +263,7 @@ final class SinkLoop implements Runnable {
 
     private void writePending() throws SQLException {
         if (pending.isEmpty()) {
+            askWhileIdle();
             return;
         }
         List<SinkRecord> records = new ArrayList<>(pending.size());
@@ -266,6 +274,7 @@ final class SinkLoop implements Runnable {
         }
         long start = System.nanoTime();
         WriteResult result = writer.write(records, nextOffsets);
+        lastAnsweredNanos = System.nanoTime();
         metrics.written(result, Duration.ofNanos(System.nanoTime() - start));
         if (result.malformed() > 0) {
             LOG.warn(
@@ -286,6 +295,23 @@ final class SinkLoop implements Runnable {
         writer.forget(e.partitions());
         consumer.pause(e.partitions());
         unpositioned.addAll(e.partitions());
+    }
+
+    /**
+     * With nothing to write, asks PostgreSQL whether it is there, at most every
+     * {@link #IDLE_ASK_INTERVAL}: a sink that only noticed when it wrote was ready, on
+     * {@code /readyz}, for as long as no event came, with its database gone.
+     */
+    private void askWhileIdle() throws SQLException {
+        if (unavailableSince == null && System.nanoTime() - lastAnsweredNanos < IDLE_ASK_INTERVAL.toNanos()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.isValid(2)) {
+                throw new SQLException("PostgreSQL did not answer a validity check within 2 s");
+            }
+        }
+        lastAnsweredNanos = System.nanoTime();
     }
 
     private void databaseReachable() {

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,16 +34,75 @@ class PostgresRestartIT {
     @TempDir
     Path dataDirectory;
 
+    private final List<TimelineRenderer.Event> events = TimelineRenderer.render(TimelineLog.ONE_WAVE, TimelineLog.T0);
+    private int port;
+    private EmbeddedPostgres postgres;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        port = freePort();
+        postgres = startPostgres(port);
+    }
+
+    @AfterEach
+    void stopServer() throws IOException {
+        postgres.close();
+    }
+
     @Test
     void shouldRecoverByItselfAndLoseNothingWhenPostgresRestartsDuringALoad() throws Exception {
-        List<TimelineRenderer.Event> events = TimelineRenderer.render(TimelineLog.ONE_WAVE, TimelineLog.T0);
-        int port = freePort();
-        EmbeddedPostgres postgres = startPostgres(port);
+        runSink((database, timeline, sink) -> {
+            timeline.send(events.subList(0, 1_500), 100);
+            Await.until(
+                    "the first events in job_history", WAIT, () -> sink.isReady() && database.count("job_history") > 0);
+
+            postgres.close();
+            timeline.send(events.subList(1_500, 3_000), 100);
+            Await.until(
+                    "the sink to notice", WAIT, () -> sink.health().status() == SinkHealth.Status.DATABASE_UNAVAILABLE);
+            assertThat(sink.isReady()).isFalse();
+
+            postgres = startPostgres(port);
+            timeline.send(events.subList(3_000, events.size()), 100);
+            Await.until("every event in job_history", WAIT, () -> historyRows(database) == events.size());
+
+            assertThat(sink.isReady()).isTrue();
+            List<SinkRecord> committed = timeline.readCommitted();
+            SinkAssertions.assertHistoryEqualsTimeline(database, committed);
+            SinkAssertions.assertJobsHoldTheLastEventOfEveryJob(database, committed);
+        });
+    }
+
+    /** An idle sink notices PostgreSQL gone (it is not ready) and back, with no event to write. */
+    @Test
+    void shouldNoticeWhileIdleThatPostgresIsGoneAndBack() throws Exception {
+        runSink((database, timeline, sink) -> {
+            timeline.send(events.subList(0, 100), 100);
+            Await.until("the events in job_history", WAIT, () -> sink.isReady() && historyRows(database) == 100);
+
+            postgres.close(); // and nothing more to write
+            Await.until(
+                    "the idle sink to notice",
+                    WAIT,
+                    () -> sink.health().status() == SinkHealth.Status.DATABASE_UNAVAILABLE);
+
+            postgres = startPostgres(port);
+            Await.until("the sink to be ready again", WAIT, sink::isReady);
+        });
+    }
+
+    /** What a test does with a running sink, its database and the timeline it reads. */
+    @FunctionalInterface
+    private interface SinkRun {
+        void run(TestDatabase database, KafkaTimeline timeline, PostgresSink sink) throws Exception;
+    }
+
+    /** Runs a sink of one consumer (two, the default, in the other tests: both modes are covered) on this server. */
+    private void runSink(SinkRun test) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 TestDatabase database = TestDatabase.on(postgres.getJdbcUrl("postgres", "postgres"))) {
             JoblineConfig config = database.config(Map.of(
                     JoblineConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
-                    // One consumer here, two (the default) in the other tests: both modes are covered.
                     JoblineConfig.SINK_THREADS.name(), "1",
                     JoblineConfig.SINK_MAX_POLL_RECORDS.name(), "500",
                     JoblineConfig.SINK_RETRY_BACKOFF_MAX_MS.name(), "500"));
@@ -53,31 +114,8 @@ class PostgresRestartIT {
                     HikariDataSource dataSource = DataSources.create(config, "jobline-sink");
                     PostgresSink sink = new PostgresSink(config, dataSource, metrics)) {
                 sink.start();
-                timeline.send(events.subList(0, 1_500), 100);
-                Await.until(
-                        "the first events in job_history",
-                        WAIT,
-                        () -> sink.isReady() && database.count("job_history") > 0);
-
-                postgres.close();
-                timeline.send(events.subList(1_500, 3_000), 100);
-                Await.until(
-                        "the sink to notice",
-                        WAIT,
-                        () -> sink.health().status() == SinkHealth.Status.DATABASE_UNAVAILABLE);
-                assertThat(sink.isReady()).isFalse();
-
-                postgres = startPostgres(port);
-                timeline.send(events.subList(3_000, events.size()), 100);
-                Await.until("every event in job_history", WAIT, () -> historyRows(database) == events.size());
-
-                assertThat(sink.isReady()).isTrue();
-                List<SinkRecord> committed = timeline.readCommitted();
-                SinkAssertions.assertHistoryEqualsTimeline(database, committed);
-                SinkAssertions.assertJobsHoldTheLastEventOfEveryJob(database, committed);
+                test.run(database, timeline, sink);
             }
-        } finally {
-            postgres.close();
         }
     }
 
