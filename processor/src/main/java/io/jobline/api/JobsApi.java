@@ -283,14 +283,6 @@ public final class JobsApi {
                             "the body is not JSON: "
                                     + e.getMessage().lines().findFirst().orElse(""))
                     .exception();
-        } catch (NumberFormatException e) {
-            // JSON, but with a number whose exponent no BigDecimal holds (1e-2147483648)
-            throw Problem.of(
-                            400,
-                            "malformed",
-                            "Bad Request",
-                            "the body holds a number that cannot be read: " + e.getMessage())
-                    .exception();
         }
         if (node == null || !node.isObject()) {
             throw Problem.of(400, "malformed", "Bad Request", "the body must be a JSON object")

@@ -86,11 +86,6 @@ public final class CommandCodec {
         } catch (IOException e) {
             return new CommandRead.Invalid(
                     RejectionReason.MALFORMED, "not JSON: " + e.getMessage(), null, null, null, null);
-        } catch (NumberFormatException e) {
-            // JSON, but a number whose exponent a BigDecimal cannot hold (1e-2147483648): Jackson
-            // throws this, not a JSON error, and thrown on it would stop the processor on the record.
-            return new CommandRead.Invalid(
-                    RejectionReason.MALFORMED, "unreadable number: " + e.getMessage(), null, null, null, null);
         }
         if (json == null || json.isMissingNode()) {
             return new CommandRead.Invalid(

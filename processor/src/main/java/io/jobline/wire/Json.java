@@ -2,6 +2,7 @@ package io.jobline.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -62,7 +63,13 @@ public final class Json {
 
     /** The tree of a command from outside, nested at most {@link #MAX_COMMAND_DEPTH} deep. */
     public static JsonNode readCommandTree(byte[] bytes) throws IOException {
-        return COMMAND_TREE_READER.readTree(bytes);
+        try {
+            return COMMAND_TREE_READER.readTree(bytes);
+        } catch (NumberFormatException e) {
+            // JSON, but a number whose exponent no BigDecimal holds (1e-2147483648): Jackson throws
+            // this, not a JSON error, and a caller that let it through would stop on the record.
+            throw new JsonParseException(null, "a number that cannot be read: " + e.getMessage());
+        }
     }
 
     /** Something that writes one JSON value. */
