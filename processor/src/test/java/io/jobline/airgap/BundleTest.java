@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -80,29 +81,27 @@ class BundleTest {
         Path bundle = AirGapFixtures.writeBundle(dir.resolve("bundle"), "jobline.commands", 2, records(5), SEALED);
         String json = Files.readString(bundle.resolve(Bundle.MANIFEST));
         assertThat(json).contains("\"partitions\" : 2").contains("\"partition\" : 1,");
+        // Each manifest as changed, and what it is refused for.
+        Map<String, String> refused = Map.of(
+                json.replace("\"partitions\" : 2", "\"partitions\" : 0"),
+                "partitions 0 is out of range",
+                json.replace("\"partitions\" : 2", "\"partitions\" : 4294967298"),
+                "partitions 4294967298 is out of range",
+                json.replace("\"partition\" : 1,", "\"partition\" : 4294967297,"),
+                "partition 4294967297 is out of range",
+                json.replace("\"partition\" : 1,", "\"partition\" : 2,"),
+                "partition 2 is out of range",
+                json.replace("\"partition\" : 1,", "\"partition\" : 0,"),
+                "partition 0 of jobline.commands is listed twice",
+                json.replace("jobline.commands-1.ndjson", "jobline.commands-0.ndjson"),
+                "jobline.commands-0.ndjson is listed twice",
+                json.replaceAll("\"maxCommandBytes\" : \\d+", "\"maxCommandBytes\" : 4295229440"),
+                "maxCommandBytes 4295229440 is out of range");
 
-        assertThatThrownBy(() -> parse(json.replace("\"partitions\" : 2", "\"partitions\" : 0")))
+        refused.forEach((manifest, why) -> assertThatThrownBy(() -> parse(manifest))
+                .as(why)
                 .isInstanceOf(AirGapException.class)
-                .hasMessageContaining("partitions 0 is out of range");
-        assertThatThrownBy(() -> parse(json.replace("\"partitions\" : 2", "\"partitions\" : 4294967298")))
-                .isInstanceOf(AirGapException.class)
-                .hasMessageContaining("partitions 4294967298 is out of range");
-        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 4294967297,")))
-                .isInstanceOf(AirGapException.class)
-                .hasMessageContaining("partition 4294967297 is out of range");
-        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 2,")))
-                .isInstanceOf(AirGapException.class)
-                .hasMessageContaining("partition 2 is out of range");
-        assertThatThrownBy(() -> parse(json.replace("\"partition\" : 1,", "\"partition\" : 0,")))
-                .isInstanceOf(AirGapException.class)
-                .hasMessageContaining("partition 0 of jobline.commands is listed twice");
-        assertThatThrownBy(() -> parse(json.replace("jobline.commands-1.ndjson", "jobline.commands-0.ndjson")))
-                .isInstanceOf(AirGapException.class)
-                .hasMessageContaining("jobline.commands-0.ndjson is listed twice");
-        assertThatThrownBy(
-                        () -> parse(json.replaceAll("\"maxCommandBytes\" : \\d+", "\"maxCommandBytes\" : 4295229440")))
-                .isInstanceOf(AirGapException.class)
-                .hasMessageContaining("maxCommandBytes 4295229440 is out of range");
+                .hasMessageContaining(why));
     }
 
     private static Manifest parse(String json) {

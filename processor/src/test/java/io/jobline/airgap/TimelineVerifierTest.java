@@ -66,11 +66,10 @@ class TimelineVerifierTest {
     void shouldNameTheJobOfAChangedEvent() {
         List<LogRecord> timeline = change(live.timeline(), "a", 3, value -> value.replace("worker-1", "worker-2"));
 
-        assertThat(verify(timeline).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.CHANGED))
-                .satisfies(d -> assertThat(d.detail()).contains("event 3").contains("does not match its hash"));
+        assertThat(onlyDivergence(verify(timeline), "a", TimelineVerifier.Kind.CHANGED)
+                        .detail())
+                .contains("event 3")
+                .contains("does not match its hash");
     }
 
     @Test
@@ -78,11 +77,9 @@ class TimelineVerifierTest {
         List<LogRecord> timeline = new ArrayList<>(live.timeline());
         timeline.remove(indexOf(timeline, "b", 3));
 
-        assertThat(verify(timeline).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("b"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING))
-                .satisfies(d -> assertThat(d.detail()).contains("event 3 missing"));
+        assertThat(onlyDivergence(verify(timeline), "b", TimelineVerifier.Kind.MISSING)
+                        .detail())
+                .contains("event 3 missing");
     }
 
     @Test
@@ -93,10 +90,7 @@ class TimelineVerifierTest {
         timeline.set(third, live.timeline().get(fourth));
         timeline.set(fourth, live.timeline().get(third));
 
-        assertThat(verify(timeline).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("zz"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.REORDERED));
+        onlyDivergence(verify(timeline), "zz", TimelineVerifier.Kind.REORDERED);
     }
 
     @Test
@@ -105,10 +99,9 @@ class TimelineVerifierTest {
         int second = indexOf(timeline, "e", 2);
         timeline.add(second + 1, timeline.get(second));
 
-        assertThat(verify(timeline).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
+        onlyDivergence(verify(timeline), "e", TimelineVerifier.Kind.EXTRA);
+        // The chain alone finds the copy; the comparison must not rename it a reordering.
+        onlyDivergence(verify(timeline, live.timeline()), "e", TimelineVerifier.Kind.EXTRA);
     }
 
     @Test
@@ -117,24 +110,9 @@ class TimelineVerifierTest {
         List<LogRecord> timeline = new ArrayList<>(live.timeline());
         timeline.addAll(live.timeline().stream().filter(r -> isJob(r, "e")).toList());
 
-        assertThat(verify(timeline).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA))
-                .satisfies(d -> assertThat(d.detail()).isEqualTo("event 1 appears twice"));
-    }
-
-    @Test
-    void shouldCallARepeatedEventExtraAlsoAgainstAnotherTimeline() {
-        // The chain alone finds the copy; the comparison must not rename it a reordering.
-        List<LogRecord> timeline = new ArrayList<>(live.timeline());
-        int second = indexOf(timeline, "e", 2);
-        timeline.add(second + 1, timeline.get(second));
-
-        assertThat(verify(timeline, live.timeline()).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
+        assertThat(onlyDivergence(verify(timeline), "e", TimelineVerifier.Kind.EXTRA)
+                        .detail())
+                .isEqualTo("event 1 appears twice");
     }
 
     @Test
@@ -153,11 +131,9 @@ class TimelineVerifierTest {
                         "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8),
                         r.headers()));
 
-        assertThat(verify(timeline, live.timeline()).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("e"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA))
-                .satisfies(d -> assertThat(d.detail()).contains("a record that is not an event"));
+        assertThat(onlyDivergence(verify(timeline, live.timeline()), "e", TimelineVerifier.Kind.EXTRA)
+                        .detail())
+                .contains("a record that is not an event");
     }
 
     @Test
@@ -165,11 +141,9 @@ class TimelineVerifierTest {
         List<LogRecord> timeline = change(live.timeline(), "a", 4, value -> value.replace("\"boom\"", "\"fine\""));
         timeline = reseal(timeline, "a", 4);
 
-        assertThat(verify(timeline).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.CHANGED))
-                .satisfies(d -> assertThat(d.detail()).contains("event 5 does not link to event 4"));
+        assertThat(onlyDivergence(verify(timeline), "a", TimelineVerifier.Kind.CHANGED)
+                        .detail())
+                .contains("event 5 does not link to event 4");
     }
 
     @Test
@@ -197,10 +171,7 @@ class TimelineVerifierTest {
         int last = lastIndexOf(truncated, "a");
         truncated.remove(last);
         assertThat(verify(truncated).holds()).isTrue();
-        assertThat(verify(truncated, live.timeline()).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("a"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING));
+        onlyDivergence(verify(truncated, live.timeline()), "a", TimelineVerifier.Kind.MISSING);
 
         List<LogRecord> extra = new ArrayList<>(live.timeline());
         extra.add(live.timeline().get(last));
@@ -229,14 +200,8 @@ class TimelineVerifierTest {
         List<LogRecord> withoutG =
                 live.timeline().stream().filter(r -> !isJob(r, "g")).toList();
 
-        assertThat(verify(withoutG, live.timeline()).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.MISSING));
-        assertThat(verify(live.timeline(), withoutG).divergences())
-                .singleElement()
-                .satisfies(d -> assertThat(d.jobId()).isEqualTo("g"))
-                .satisfies(d -> assertThat(d.kind()).isEqualTo(TimelineVerifier.Kind.EXTRA));
+        onlyDivergence(verify(withoutG, live.timeline()), "g", TimelineVerifier.Kind.MISSING);
+        onlyDivergence(verify(live.timeline(), withoutG), "g", TimelineVerifier.Kind.EXTRA);
     }
 
     @Test
@@ -314,6 +279,16 @@ class TimelineVerifierTest {
                 LogInput expected = LogInput.open(bundle, m -> "jobline.timeline")) {
             assertThat(TimelineVerifier.verify(actual, expected).records()).isEqualTo(inOneFile.records());
         }
+    }
+
+    /** The one divergence of {@code report}, which must be of {@code kind}, in job {@code job}. */
+    private static TimelineVerifier.Divergence onlyDivergence(
+            TimelineVerifier.Report report, String job, TimelineVerifier.Kind kind) {
+        assertThat(report.divergences()).hasSize(1);
+        TimelineVerifier.Divergence divergence = report.divergences().get(0);
+        assertThat(divergence.jobId()).isEqualTo(job);
+        assertThat(divergence.kind()).isEqualTo(kind);
+        return divergence;
     }
 
     private TimelineVerifier.Report verify(List<LogRecord> timeline) {

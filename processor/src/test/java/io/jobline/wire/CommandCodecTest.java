@@ -248,8 +248,12 @@ class CommandCodecTest {
     }
 
     private static CommandRead createWithNotBefore(String notBefore) {
-        return read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                + "\"notBefore\":\"" + notBefore + "\"}");
+        return readCreateWith("\"notBefore\":\"" + notBefore + "\"");
+    }
+
+    /** A job.create of job j with {@code members} (JSON members, without braces) after its jobType. */
+    private static CommandRead readCreateWith(String members) {
+        return read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\"," + members + "}");
     }
 
     /**
@@ -260,8 +264,7 @@ class CommandCodecTest {
     @Test
     void shouldRejectAPayloadOrResultNumberThatPostgresqlCannotStore() {
         for (String number : List.of("1e131072", "-9.9e131072", "1e-16384", "1.50e-16382", "0e-20000")) {
-            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                    + "\"payload\":{\"a\":[1," + number + "]}}");
+            CommandRead create = readCreateWith("\"payload\":{\"a\":[1," + number + "]}");
             CommandRead complete =
                     read("{\"type\":\"job.complete\",\"commandId\":\"c1\",\"jobId\":\"j\",\"result\":{\"x\":" + number
                             + "}}");
@@ -283,8 +286,7 @@ class CommandCodecTest {
     @Test
     void shouldRejectAPayloadNumberWhoseDigitsBeforeThePointOverflowAnInt() {
         for (String number : List.of("1e2147483647", "-10e2147483646", "123e2147483645")) {
-            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                    + "\"payload\":{\"a\":" + number + "}}");
+            CommandRead create = readCreateWith("\"payload\":{\"a\":" + number + "}");
 
             assertThat(create)
                     .as(number)
@@ -297,8 +299,7 @@ class CommandCodecTest {
     @Test
     void shouldKeepAPayloadNumberAtTheEdgeOfWhatPostgresqlStores() {
         for (String number : List.of("1e131071", "-9.9e131071", "1e-16383", "1.5e-16382", "0e200000", "0.0")) {
-            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                    + "\"payload\":{\"a\":" + number + "}}");
+            CommandRead create = readCreateWith("\"payload\":{\"a\":" + number + "}");
 
             assertThat(create).as(number).isInstanceOf(CommandRead.Valid.class);
         }
@@ -312,8 +313,7 @@ class CommandCodecTest {
     @Test
     void shouldCallANumberWithAnExponentPastWhatJavaReadsMalformed() {
         for (String number : List.of("1e-2147483648", "1.0e-2147483647", "1e99999999999")) {
-            CommandRead create = read("{\"type\":\"job.create\",\"commandId\":\"c1\",\"jobId\":\"j\",\"jobType\":\"t\","
-                    + "\"payload\":{\"a\":" + number + "}}");
+            CommandRead create = readCreateWith("\"payload\":{\"a\":" + number + "}");
 
             assertThat(create)
                     .as(number)
@@ -400,9 +400,7 @@ class CommandCodecTest {
     @Test
     void shouldRefuseANumberJustPastItsBoundThoughItRoundsOntoIt() {
         for (String retry : List.of("{\"jitter\":1.00000000000000000001}", "{\"multiplier\":0.99999999999999999999}")) {
-            CommandRead read = CommandCodec.read(("{\"type\":\"job.create\",\"commandId\":\"c-1\",\"jobId\":\"j-1\","
-                            + "\"jobType\":\"t\",\"retry\":" + retry + "}")
-                    .getBytes(StandardCharsets.UTF_8));
+            CommandRead read = readCreateWith("\"retry\":" + retry);
 
             assertThat(read)
                     .as(retry)
